@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (see docs/architecture.md):
+//   PrepdeckCore     model + scheduler, pure Swift (no I/O, no terminal)
+//   PrepdeckStore    persistence: the data directory and bank files (files only)
+//   PrepdeckUI       terminal-independent UI: cell grid, widgets, app state/update/view
+//   CNcursesw        system library shim for ncursesw
+//   PrepdeckTerminal the only code that calls ncursesw
+//   prepdeck         the executable: command line, wiring
+let package = Package(
+    name: "prepdeck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prepdeck", targets: ["prepdeck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "PrepdeckCore"),
+        .target(name: "PrepdeckStore", dependencies: ["PrepdeckCore"]),
+        .target(name: "PrepdeckUI", dependencies: ["PrepdeckCore"]),
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Sources/CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "PrepdeckTerminal", dependencies: ["PrepdeckUI", "CNcursesw"]),
+        .executableTarget(
+            name: "prepdeck",
+            dependencies: [
+                "PrepdeckCore", "PrepdeckStore", "PrepdeckUI", "PrepdeckTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"]),
+        .testTarget(name: "PrepdeckStoreTests", dependencies: ["PrepdeckStore", "PrepdeckCore"]),
+        .testTarget(name: "PrepdeckUITests", dependencies: ["PrepdeckUI", "PrepdeckCore"]),
+        .testTarget(name: "PrepdeckCLITests", dependencies: ["PrepdeckCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,96 @@
+/// `settings.json`: scheduler settings and preferences. Every field is optional; defaults below.
+public struct Settings: Sendable, Equatable {
+    public enum SchedulerKind: String, Sendable { case fsrs, sm2 }
+
+    public var scheduler: SchedulerKind = .fsrs
+    public var desiredRetention: Double = 0.9
+    public var learningStepsMinutes: [Double] = [1, 10]
+    public var relearningStepsMinutes: [Double] = [10]
+    public var maximumIntervalDays: Int = 36500
+    public var fuzz: Bool = true
+    public var newPerDay: Int = 10
+    public var parameters: [Double] = FSRS.defaultParameters
+
+    public init() {}
+
+    public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var position: SourcePosition
+        public var message: String
+        public var description: String { "\(position): \(message)" }
+    }
+
+    /// Decodes a settings object; unknown fields are ignored (and kept by the writer).
+    public static func decode(_ node: JSONNode) throws(FieldError) -> Settings {
+        var s = Settings()
+        guard case .object = node.value else {
+            throw FieldError(position: node.position, message: "expected a settings object, found \(node.typeName)")
+        }
+        func fail(_ n: JSONNode, _ field: String, _ expected: String) -> FieldError {
+            FieldError(position: n.position, message: "field \"\(field)\": expected \(expected), found \(BankFormat.describe(n))")
+        }
+        if let n = node["scheduler"] {
+            guard let v = n.string.flatMap(SchedulerKind.init(rawValue:)) else { throw fail(n, "scheduler", "\"fsrs\" or \"sm2\"") }
+            s.scheduler = v
+        }
+        if let n = node["desired_retention"] {
+            guard let v = n.number, v > 0, v < 1 else { throw fail(n, "desired_retention", "a number between 0 and 1 (exclusive)") }
+            s.desiredRetention = v
+        }
+        func steps(_ field: String) throws(FieldError) -> [Double]? {
+            guard let n = node[field] else { return nil }
+            guard let items = n.array else { throw fail(n, field, "an array of minutes") }
+            var out: [Double] = []
+            for item in items {
+                guard let v = item.number, v > 0 else { throw fail(item, field, "a positive number of minutes") }
+                out.append(v)
+            }
+            return out
+        }
+        if let v = try steps("learning_steps_minutes") { s.learningStepsMinutes = v }
+        if let v = try steps("relearning_steps_minutes") { s.relearningStepsMinutes = v }
+        if let n = node["maximum_interval_days"] {
+            guard let v = n.int, v >= 1 else { throw fail(n, "maximum_interval_days", "a whole number of days ≥ 1") }
+            s.maximumIntervalDays = v
+        }
+        if let n = node["fuzz"] {
+            guard let v = n.bool else { throw fail(n, "fuzz", "true or false") }
+            s.fuzz = v
+        }
+        if let n = node["new_per_day"] {
+            guard let v = n.int, v >= 0 else { throw fail(n, "new_per_day", "a whole number ≥ 0") }
+            s.newPerDay = v
+        }
+        if let n = node["parameters"] {
+            guard let items = n.array, items.count == FSRS.defaultParameters.count,
+                  items.allSatisfy({ $0.number != nil }) else {
+                throw fail(n, "parameters", "an array of \(FSRS.defaultParameters.count) numbers (the FSRS-6 weights)")
+            }
+            let values = items.map { $0.number! }
+            if let bad = FSRS.parameterProblem(values) {
+                throw FieldError(position: n.position, message: "field \"parameters\": \(bad)")
+            }
+            s.parameters = values
+        }
+        return s
+    }
+
+    /// The settings as JSON members, merged into `base` (unknown fields of `base` are kept).
+    public func encode(into base: JSONNode? = nil) -> JSONNode.Value {
+        let known: [(String, JSONNode.Value)] = [
+            ("scheduler", .string(scheduler.rawValue)),
+            ("desired_retention", .number(desiredRetention)),
+            ("learning_steps_minutes", .arr(learningStepsMinutes.map { .number($0) })),
+            ("relearning_steps_minutes", .arr(relearningStepsMinutes.map { .number($0) })),
+            ("maximum_interval_days", .int(maximumIntervalDays)),
+            ("fuzz", .bool(fuzz)),
+            ("new_per_day", .int(newPerDay)),
+            ("parameters", .arr(parameters.map { .number($0) })),
+        ]
+        var members: [(key: String, value: JSONNode)] = known.map { (key: $0.0, value: JSONNode($0.1)) }
+        if case let .object(old)? = base?.value {
+            let names = Set(known.map(\.0))
+            members += old.filter { !names.contains($0.key) }
+        }
+        return .object(members)
+    }
+}

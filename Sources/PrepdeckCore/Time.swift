@@ -1,0 +1,148 @@
+import Foundation
+
+/// RFC 3339 timestamps in UTC, parsed and formatted without Foundation's slow formatters.
+public enum RFC3339 {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t` or a space may separate date and time.
+    public static func parse(_ s: String) -> Date? {
+        var s = s
+        return s.withUTF8 { parse(bytes: $0) }
+    }
+
+    public static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Date? {
+        let n = b.count
+        guard n >= 20 else { return nil }
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            var v = 0
+            for k in at..<(at + count) {
+                let c = b[k]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            return v
+        }
+        guard let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45, let day = digits(8, 2),
+              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 32,
+              let hour = digits(11, 2), b[13] == 58, let minute = digits(14, 2), b[16] == 58, let second = digits(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 61 else { return nil }
+        var k = 19
+        var fraction = 0.0
+        if k < n, b[k] == 46 {
+            k += 1
+            var scale = 0.1
+            let start = k
+            while k < n, b[k] >= 48, b[k] <= 57 { fraction += Double(b[k] - 48) * scale; scale /= 10; k += 1 }
+            guard k > start else { return nil }
+        }
+        guard k < n else { return nil }
+        var offset = 0
+        if b[k] == UInt8(ascii: "Z") || b[k] == UInt8(ascii: "z") {
+            k += 1
+        } else if b[k] == 43 || b[k] == 45 {
+            guard k + 6 <= n, let oh = digits(k + 1, 2), b[k + 3] == 58, let om = digits(k + 4, 2) else { return nil }
+            offset = (oh * 3600 + om * 60) * (b[k] == 43 ? 1 : -1)
+            k += 6
+        } else { return nil }
+        guard k == n else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let secs = Double(days * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction
+        return Date(timeIntervalSince1970: secs)
+    }
+
+    /// Formats in UTC: whole seconds as `…:SSZ`, otherwise with milliseconds `…:SS.mmmZ`.
+    public static func format(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        var whole = t.rounded(.down)
+        var millis = Int(((t - whole) * 1000).rounded())
+        if millis == 1000 { whole += 1; millis = 0 }
+        let total = Int(whole)
+        let days = Int((Double(total) / 86400).rounded(.down))
+        let secOfDay = total - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
+        s += pad(secOfDay / 3600, 2) + ":" + pad(secOfDay % 3600 / 60, 2) + ":" + pad(secOfDay % 60, 2)
+        if millis != 0 { s += "." + pad(millis, 3) }
+        return s + "Z"
+    }
+
+    /// `YYYY-MM-DD` of a day number (days since 1970-01-01).
+    public static func formatDay(_ day: Int) -> String {
+        let (y, m, d) = civilFromDays(day)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+    }
+
+    static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+/// The study day: days roll over at 04:00 local time. `utcOffsetSeconds` is the local offset
+/// (injected, so that the model stays free of the system clock and time zone).
+public struct StudyCalendar: Sendable, Equatable {
+    public var utcOffsetSeconds: Int
+    public var rolloverHour: Int
+    public init(utcOffsetSeconds: Int = 0, rolloverHour: Int = 4) {
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.rolloverHour = rolloverHour
+    }
+
+    /// The study day number (days since 1970-01-01 in local time, shifted by the rollover hour).
+    public func day(of date: Date) -> Int {
+        let local = date.timeIntervalSince1970 + Double(utcOffsetSeconds) - Double(rolloverHour * 3600)
+        return Int((local / 86400).rounded(.down))
+    }
+
+    /// The instant at which a study day starts.
+    public func start(ofDay day: Int) -> Date {
+        Date(timeIntervalSince1970: Double(day * 86400 + rolloverHour * 3600 - utcOffsetSeconds))
+    }
+}
+
+/// A source of the current time, injected everywhere time matters.
+public protocol WallClock: Sendable {
+    func now() -> Date
+}
+
+public struct SystemClock: WallClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+public struct FixedClock: WallClock {
+    public var date: Date
+    public init(_ date: Date) { self.date = date }
+    public func now() -> Date { date }
+}

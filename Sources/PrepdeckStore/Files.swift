@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PrepdeckCore
+
+/// A storage failure, with the sysexits code the command line should exit with.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case badData      // 65: a file that does not parse
+        case missing      // 66: input that does not exist
+        case cannotCreate // 73
+        case io           // 74
+        case locked       // 75: another prepdeck holds the data directory
+    }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    public var description: String { message }
+    public var exitCode: Int32 {
+        switch kind { case .badData: 65; case .missing: 66; case .cannotCreate: 73; case .io: 74; case .locked: 75 }
+    }
+}
+
+func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+/// Low-level file operations with the durability rules of docs/data-format.md.
+public enum FileIO {
+    /// Reads a whole file, or nil if it does not exist.
+    public static func read(_ path: String) throws(StoreError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            let e = errno
+            throw StoreError(e == EACCES ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(path): \(errnoText())") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(path): it is a directory") }
+        var out = [UInt8]()
+        out.reserveCapacity(Int(st.st_size) + 1)
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError(.io, "cannot read \(path): \(errnoText())")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return out
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                throw StoreError(e == ENOSPC || e == EDQUOT ? .io : .io, "cannot write \(path): \(errnoText(e))")
+            }
+            off += n
+        }
+    }
+
+    /// Appends bytes and `fsync`s before returning: when this returns, the data is on disk.
+    public static func append(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError(errno == EACCES || errno == EROFS ? .cannotCreate : .io, "cannot write \(path): \(errnoText())") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
+    }
+
+    /// Replaces a file atomically: temporary file, `fsync`, `rename`, `fsync` of the directory.
+    public static func replace(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError(errno == EACCES || errno == EROFS ? .cannotCreate : .io, "cannot write \(path): \(errnoText())") }
+        do throws(StoreError) {
+            try writeAll(fd, bytes, path: path)
+            guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw StoreError(.io, "cannot replace \(path): \(errnoText(e))")
+        }
+        syncDirectory(dir.isEmpty ? "." : dir)
+    }
+
+    public static func syncDirectory(_ dir: String) {
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates a directory (and its parents) with mode 0700.
+    public static func makeDirectory(_ path: String) throws(StoreError) {
+        if isDirectory(path) { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path && !isDirectory(parent) { try makeDirectory(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw StoreError(.cannotCreate, "cannot create directory \(path): \(errnoText())")
+        }
+    }
+
+    public static func remove(_ path: String) { unlink(path) }
+}

@@ -1,0 +1,200 @@
+import ArgumentParser
+import Foundation
+import PrepdeckCore
+import PrepdeckStore
+
+@main
+struct Prepdeck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepdeck",
+        abstract: "Study for backend developer interviews in the terminal: browse, practice under a timer, review what is due.",
+        discussion: """
+        With no command, opens the full-screen app on Browse. Data lives in the data directory \
+        (--data-dir, else $PREPDECK_HOME, else $XDG_DATA_HOME/prepdeck, else ~/.local/share/prepdeck). \
+        Exit codes follow sysexits: 64 usage, 65 bad data, 66 missing input, 73/74 cannot write / I/O, \
+        75 data directory in use.
+        """,
+        version: "0.1.0",
+        subcommands: [ListCommand.self, ShowCommand.self, TopicsCommand.self, StatsCommand.self,
+                      PracticeCommand.self, ReviewCommand.self, ImportCommand.self, ExportCommand.self,
+                      DoctorCommand.self]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReporting { try launchTUI(global, start: .browse) }
+    }
+
+    /// Usage errors exit 64 (sysexits EX_USAGE) instead of argument-parser's 64… already 64; keep the message short.
+    static func exitCode(for error: Error) -> ExitCode {
+        if let e = error as? ExitCode { return e }
+        return ExitCode(64)
+    }
+}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the questions, one line each, or as JSON.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only questions with this topic (repeatable).") var topic: [String] = []
+    @Option(help: "Only this difficulty: easy, medium, hard (repeatable).") var difficulty: [String] = []
+    @Option(help: "Only this kind: technical, system-design, coding, behavioral, ask-the-interviewer (repeatable).") var kind: [String] = []
+    @Option(help: "Only questions whose title, prompt or topics contain TEXT (case- and accent-insensitive).") var search: String?
+    @Flag(help: "Only cards due now.") var due = false
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+        try runReporting {
+            let ctx = try AppContext.load(global, access: .read)
+            for w in ctx.warnings { warn(w) }
+            var filter = try makeFilter(topics: topic, difficulties: difficulty, kinds: kind, catalog: ctx.catalog)
+            filter.search = search ?? ""
+            if due { filter.statuses = [.due] }
+            let now = ctx.clock.now()
+            let qs = ctx.catalog.questions
+            let order = runQuery(questions: qs, index: SearchIndex(qs), filter: filter, sort: .bank,
+                                 info: { ctx.progress.info(qs[$0].id, now: now) }, now: now)
+            if json {
+                printJSON(.array(order.map { i in
+                    let q = qs[i]
+                    return JSONNode(q.listJSON(schedule: ctx.progress.schedule(q.id), status: ctx.status(q.id, now: now)))
+                }))
+                return
+            }
+            var out = ""
+            for i in order {
+                let q = qs[i]
+                let st = ctx.status(q.id, now: now)
+                out += "\(q.id)\t\(q.difficulty.rawValue)\t\(q.kind.rawValue)\t\(st.rawValue)\t\(q.title)\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+/// Builds a filter from command-line values, rejecting unknown ones with exit 64.
+func makeFilter(topics: [String], difficulties: [String], kinds: [String], catalog: Catalog) throws -> QuestionFilter {
+    var f = QuestionFilter()
+    for d in difficulties {
+        guard let v = Difficulty(rawValue: d) else { throw CLIError("unknown difficulty '\(d)' (expected easy, medium or hard)", code: 64) }
+        f.difficulties.insert(v)
+    }
+    for k in kinds {
+        guard let v = Kind(rawValue: k) else { throw CLIError("unknown kind '\(k)' (expected \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))", code: 64) }
+        f.kinds.insert(v)
+    }
+    let known = Set(catalog.topicCounts.map(\.topic))
+    for t in topics {
+        guard known.contains(t) else { throw CLIError("unknown topic '\(t)' (see `prepdeck topics`)", code: 64) }
+        f.topics.insert(t)
+    }
+    return f
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one question: prompt, model answer, key points, your schedule and history.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The question id (see `prepdeck list`).") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReporting {
+            let ctx = try AppContext.load(global, access: .read)
+            for w in ctx.warnings { warn(w) }
+            guard let q = ctx.catalog.question(id) else {
+                throw CLIError("no question with id '\(id)' (see `prepdeck list`)", code: 66)
+            }
+            let now = ctx.clock.now()
+            let s = ctx.progress.schedule(id)
+            let history = ctx.progress.reviews(id)
+            let previews = ctx.progress.scheduler.previews(s, cardID: id, at: now)
+            if json {
+                printJSON(.obj([
+                    ("id", .string(q.id)), ("title", .string(q.title)), ("prompt", .string(q.prompt)),
+                    ("difficulty", .string(q.difficulty.rawValue)), ("kind", .string(q.kind.rawValue)),
+                    ("topics", .arr(q.topics.map { .string($0) })), ("answer", .string(q.answer)),
+                    ("keyPoints", .arr(q.keyPoints.map { .string($0) })), ("followUps", .arr(q.followUps.map { .string($0) })),
+                    ("timeLimitMinutes", .int(q.timeLimitMinutes)),
+                    ("status", .string(ctx.status(id, now: now).rawValue)),
+                    ("schedule", s.json),
+                    ("previews", .obj(previews.map { ($0.rating.label.lowercased(), .string(RFC3339.format($0.due))) })),
+                    ("reviews", .arr(history.map { r in
+                        .obj([("id", .string(r.id)), ("rating", .int(r.rating.rawValue)), ("at", .string(RFC3339.format(r.at))),
+                              ("ms", .int(r.ms)), ("mode", .string(r.mode.rawValue))])
+                    })),
+                ]))
+                return
+            }
+            var out = "\(q.title)\n\(q.id) · \(q.difficulty.label) · \(q.kind.label) · \(q.topics.joined(separator: ", "))"
+            if let m = q.timeLimitMinutes { out += " · \(m) min" }
+            out += "\n\n\(q.prompt)\n\n── Model answer ──\n\n\(q.answer)\n\n── Key points ──\n"
+            for k in q.keyPoints { out += "  • \(k)\n" }
+            if !q.followUps.isEmpty {
+                out += "\n── Follow-ups ──\n"
+                for f in q.followUps { out += "  • \(f)\n" }
+            }
+            out += "\n── Your schedule ──\n  state \(s.state.rawValue)"
+            if let due = s.due { out += " · due \(RFC3339.format(due))" }
+            out += " · reps \(s.reps) · lapses \(s.lapses)"
+            if let st = s.stability, let d = s.difficulty {
+                out += String(format: " · stability %.2f d · difficulty %.2f", st, d)
+            }
+            out += "\n  next: " + previews.map { "\($0.rating.rawValue) \($0.rating.label) · \(shortInterval($0.due.timeIntervalSince(now)))" }.joined(separator: "  ") + "\n"
+            if !history.isEmpty {
+                out += "\n── Reviews ──\n"
+                for r in history { out += "  \(RFC3339.format(r.at))  \(r.rating.rawValue) \(r.rating.label)  \(r.mode.rawValue)\n" }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+struct TopicsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "topics", abstract: "List the topics with their question counts.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReporting {
+            let ctx = try AppContext.load(global, access: .read)
+            let counts = ctx.catalog.topicCounts
+            if json {
+                printJSON(.arr(counts.map { .obj([("topic", .string($0.topic)), ("count", .int($0.count))]) }))
+                return
+            }
+            let width = counts.map(\.topic.count).max() ?? 0
+            var out = ""
+            for c in counts { out += c.topic.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(c.count)\n" }
+            out += "\(counts.count) topics, \(ctx.catalog.questions.count) questions\n"
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+struct PracticeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "practice", abstract: "Open the app straight into a timed practice session.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How many questions (starts at once, without the setup form).") var count: Int?
+    @Option(help: "Only this topic (repeatable).") var topic: [String] = []
+    @Option(help: "Only this difficulty (repeatable).") var difficulty: [String] = []
+    @Option(help: "Only this kind (repeatable).") var kind: [String] = []
+    @Option(help: "Total minutes for the session.") var minutes: Int?
+    @Option(name: .customLong("seconds-per-question"), help: "Seconds per question.") var secondsPerQuestion: Int?
+
+    func validate() throws {
+        if let c = count, c < 1 { throw ValidationError("--count must be at least 1") }
+        if let m = minutes, m < 1 { throw ValidationError("--minutes must be at least 1") }
+        if let s = secondsPerQuestion, s < 5 { throw ValidationError("--seconds-per-question must be at least 5") }
+        if minutes != nil && secondsPerQuestion != nil { throw ValidationError("give --minutes or --seconds-per-question, not both") }
+    }
+
+    func run() throws {
+        try runReporting { try launchTUI(global, start: .practice) }
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "review", abstract: "Open the app straight into review of the due cards.")
+    @OptionGroup var global: GlobalOptions
+    func run() throws { try runReporting { try launchTUI(global, start: .review) } }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import PrepdeckCore
+import PrepdeckStore
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data directory (else $PREPDECK_HOME, else $XDG_DATA_HOME/prepdeck, else ~/.local/share/prepdeck).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .customLong("bank"), help: ArgumentHelp("A bank file or a folder of them, used instead of the bundled bank (repeatable).", valueName: "path"))
+    var banks: [String] = []
+}
+
+/// A one-line error for stderr with its sysexits exit code.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    var description: String { message }
+    init(_ message: String, code: Int32) { self.message = message; self.code = code }
+    init(_ e: StoreError) { self.init(e.message, code: e.exitCode) }
+}
+
+/// Prints the error on one line and exits with its code.
+func fail(_ e: Error) -> ExitCode {
+    switch e {
+    case let e as CLIError:
+        FileHandle.standardError.write(Data("prepdeck: \(e.message)\n".utf8))
+        return ExitCode(e.code)
+    case let e as StoreError:
+        FileHandle.standardError.write(Data("prepdeck: \(e.message)\n".utf8))
+        return ExitCode(e.exitCode)
+    case let e as BankLoader.LoadError:
+        FileHandle.standardError.write(Data("prepdeck: \(e.message)\n".utf8))
+        return ExitCode(e.exitCode)
+    default:
+        FileHandle.standardError.write(Data("prepdeck: \(e)\n".utf8))
+        return ExitCode(70)
+    }
+}
+
+func warn(_ text: String) {
+    FileHandle.standardError.write(Data("prepdeck: warning: \(text)\n".utf8))
+}
+
+/// Where the bundled bank is: next to an installed binary (`PREFIX/share/prepdeck/Assets`),
+/// else in the source tree this binary was built from (`swift run` from any directory).
+func bundledBankPath() -> String? {
+    var candidates: [String] = []
+    if let env = ProcessInfo.processInfo.environment["PREPDECK_ASSETS"], !env.isEmpty { candidates.append(env) }
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let exePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? exe.path
+    let exeDir = (exePath as NSString).deletingLastPathComponent
+    candidates.append(exeDir + "/../share/prepdeck/Assets")
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(source.appendingPathComponent("Assets").path)
+    return candidates.first { FileIO.isDirectory($0) }.map { ($0 as NSString).standardizingPath }
+}
+
+/// Everything a command needs: the catalogue, the data directory, the settings, every card's progress.
+struct AppContext {
+    var catalog: Catalog
+    var store: DataStore
+    var settings: Settings
+    var progress: StudyProgress
+    var warnings: [String]
+    var clock: any WallClock = SystemClock()
+
+    /// The bank paths to load: `--bank` paths, else the bundled bank; plus banks imported into the data directory.
+    static func bankPaths(_ g: GlobalOptions, dataDir: String) throws(CLIError) -> [String] {
+        var paths = g.banks
+        if paths.isEmpty {
+            guard let bundled = bundledBankPath() else {
+                throw CLIError("cannot find the bundled question bank (looked next to the binary and in the source tree); pass --bank PATH", code: 66)
+            }
+            paths = [bundled]
+        }
+        let imported = dataDir + "/banks"
+        if FileIO.isDirectory(imported), let names = try? FileManager.default.contentsOfDirectory(atPath: imported),
+           names.contains(where: { $0.hasSuffix(".json") }) {
+            paths.append(imported)
+        }
+        return paths
+    }
+
+    static func load(_ g: GlobalOptions, access: DataStore.Access) throws -> AppContext {
+        let dir = resolveDataDirectory(explicit: g.dataDir, environment: ProcessInfo.processInfo.environment)
+        let catalog = try BankLoader.load(paths: try bankPaths(g, dataDir: dir))
+        let store = try DataStore(root: dir, access: access)
+        if access == .write, let why = store.readOnlyReason { warn(why) }
+        let settings = try store.readSettings().settings
+        let (entries, logWarnings) = try store.readReviews()
+        var warnings = logWarnings.map(\.description)
+        let progress = StudyProgress(entries: entries, settings: settings)
+        let unknown = progress.history.keys.filter { catalog.question($0) == nil }.count
+        if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
+        return AppContext(catalog: catalog, store: store, settings: settings, progress: progress, warnings: warnings)
+    }
+
+    func status(_ id: String, now: Date) -> CardStatus { CardStatus(progress.schedule(id), now: now) }
+}
+
+/// Runs a command body, mapping errors to one line on stderr and a sysexits code.
+func runReporting(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch { throw fail(error) }
+}
+
+func printJSON(_ v: JSONNode.Value) {
+    print(JSONWriter.write(v, indent: 2))
+}
