@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"]),
         .testTarget(name: "PrepdeckStoreTests", dependencies: ["PrepdeckStore", "PrepdeckCore"]),
         .testTarget(name: "PrepdeckUITests", dependencies: ["PrepdeckUI", "PrepdeckCore"]),
-        .testTarget(name: "PrepdeckCLITests", dependencies: ["PrepdeckCore"]),
+        .testTarget(name: "PrepdeckCLITests", dependencies: ["PrepdeckCore", "prepdeck"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+import PrepdeckCore
+
+/// The built `prepdeck` binary, next to the test bundle (or $PREPDECK_BIN).
+func prepdeckBinary() -> String {
+    if let env = ProcessInfo.processInfo.environment["PREPDECK_BIN"] { return env }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    if dir.path.hasSuffix(".xctest/Contents/MacOS") { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    return dir.appendingPathComponent("prepdeck").path
+}
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let seedBank = packageRoot + "/Assets/seed.json"
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+@discardableResult
+func prepdeck(_ args: [String], dataDir: String, env: [String: String] = [:]) throws -> Run {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: prepdeckBinary())
+    p.arguments = args + ["--data-dir", dataDir]
+    var e = ProcessInfo.processInfo.environment
+    e["PREPDECK_HOME"] = nil
+    for (k, v) in env { e[k] = v }
+    p.environment = e
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let r = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+}
+
+func tempDataDir() -> String { NSTemporaryDirectory() + "prepdeck-cli-\(UUID().uuidString)" }
+
+func write(_ path: String, _ text: String) throws {
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-downtime-not-null-migration",
+               "multi-region-social-app", "payment-service-testing-strategy"]
+
+@Suite(.serialized) struct CLITests {
+    @Test func listJSONHasTheSpecifiedFields() throws {
+        let r = try prepdeck(["list", "--json", "--bank", seedBank], dataDir: tempDataDir())
+        #expect(r.status == 0, "\(r.stderr)")
+        let arr = try #require(try JSONParser.parse(r.stdout).array)
+        #expect(arr.map { $0["id"]?.string ?? "" } == seedIDs)
+        for item in arr {
+            for f in ["id", "title", "difficulty", "kind", "topics", "schedule"] { #expect(item[f] != nil, "missing \(f)") }
+            let s = try #require(item["schedule"])
+            #expect(s["state"]?.string == "new" && s["due"]?.isNull == true && s["reps"]?.int == 0 && s["lapses"]?.int == 0)
+            for f in ["stability", "difficulty", "step", "last_review"] { #expect(s[f]?.isNull == true, "\(f)") }
+        }
+    }
+
+    @Test func theSeedPromptsAreWordForWord() throws {
+        let seedFile = packageRoot + "/../shared/seed/000_9f25a1a8913c8f2b.txt"
+        guard let seed = try? String(contentsOfFile: seedFile, encoding: .utf8) else { return } // the seed lives outside the repository
+        let prompts = seed.split(separator: "\n").filter { $0.count > 200 && !$0.hasPrefix("Demonstrate") }.map(String.init)
+        #expect(prompts.count == 5)
+        for (id, prompt) in zip(seedIDs, prompts) {
+            let r = try prepdeck(["show", id, "--json", "--bank", seedBank], dataDir: tempDataDir())
+            #expect(try JSONParser.parse(r.stdout)["prompt"]?.string == prompt)
+        }
+    }
+
+    @Test func listFiltersAndSearch() throws {
+        let dir = tempDataDir()
+        var r = try prepdeck(["list", "--bank", seedBank, "--search", "OPTIMISTIC"], dataDir: dir)
+        #expect(r.stdout.hasPrefix("optimistic-locking-inventory\tmedium\ttechnical\tnew\t"))
+        #expect(r.stdout.split(separator: "\n").count == 1)
+        r = try prepdeck(["list", "--bank", seedBank, "--difficulty", "hard"], dataDir: dir)
+        #expect(r.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) } == ["multi-region-social-app"])
+        r = try prepdeck(["list", "--bank", seedBank, "--difficulty", "extreme"], dataDir: dir)
+        #expect(r.status == 64 && r.stderr == "prepdeck: unknown difficulty 'extreme' (expected easy, medium or hard)\n")
+        r = try prepdeck(["list", "--bank", seedBank, "--due"], dataDir: dir)
+        #expect(r.status == 0 && r.stdout.isEmpty)
+    }
+
+    @Test func aMalformedBankExits65WithFileLineColumn() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-bank.json"
+        try write(bank, "{\n  \"format\": \"prepdeck-bank\",\n  \"version\": 1\n  \"deck\": {}\n}\n")
+        let r = try prepdeck(["list", "--bank", bank], dataDir: dir)
+        #expect(r.status == 65)
+        #expect(r.stderr == "prepdeck: \(bank):4:3: unexpected character '\"': expected ',' or '}'\n")
+    }
+
+    @Test func badBankValuesAndVersionsExit65() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-bank.json"
+        try write(bank, "{\"format\": \"prepdeck-bank\", \"version\": 3, \"deck\": {\"id\": \"d\", \"title\": \"D\"}, \"questions\": []}")
+        var r = try prepdeck(["topics", "--bank", bank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr == "prepdeck: \(bank):1:40: unsupported bank version 3 (this prepdeck reads version 1)\n")
+        r = try prepdeck(["list", "--bank", seedBank, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("duplicate question id \"caching-product-catalog\" (first defined at \(seedBank):"))
+        r = try prepdeck(["list", "--bank", dir + "-missing.json"], dataDir: dir)
+        #expect(r.status == 66 && r.stderr == "prepdeck: \(dir)-missing.json: no such bank file or folder\n")
+    }
+
+    @Test func aLockedDataDirectoryMakesWriteCommandsExit75() throws {
+        let dir = tempDataDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", lockHolderScript, dir + "/lock"]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        #expect(waitForLine(out) == "held")
+        let bank = dir + "-import.json"
+        try write(bank, "{\"format\": \"prepdeck-bank\", \"version\": 1, \"deck\": {\"id\": \"extra\", \"title\": \"Extra\"}, \"questions\": []}")
+        let r = try prepdeck(["import", bank, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 75)
+        #expect(r.stderr.contains("cannot write: another prepdeck"))
+        #expect(r.stderr.contains("is using \(dir)"))
+        // Reading still works.
+        #expect(try prepdeck(["list", "--bank", seedBank], dataDir: dir).status == 0)
+    }
+
+    @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
+        let dir = tempDataDir()
+        try write(dir + "/reviews.jsonl", """
+            {"id":"1","card":"caching-product-catalog","rating":3,"at":"2026-11-01T10:00:00Z","mode":"review"}
+            {"id":"2","card":"caching-product-catalog","rating":3,"at":"2026-11-01T10:10:00Z","mode":"review"}
+            {"id":"3","card":"optimistic-locking-inventory","rating":1,"at":"2026-11-01T10:00:00Z"}
+            {"id":"4","undo":"3","at":"2026-11-01T10:01:00Z"}
+
+            """)
+        let r = try prepdeck(["list", "--json", "--bank", seedBank], dataDir: dir)
+        let arr = try #require(try JSONParser.parse(r.stdout).array)
+        let caching = try #require(arr.first { $0["id"]?.string == "caching-product-catalog" }?["schedule"])
+        #expect(caching["state"]?.string == "review" && caching["reps"]?.int == 2)
+        #expect(caching["last_review"]?.string == "2026-11-01T10:10:00Z")
+        let locking = try #require(arr.first { $0["id"]?.string == "optimistic-locking-inventory" }?["schedule"])
+        #expect(locking["state"]?.string == "new" && locking["reps"]?.int == 0)
+    }
+
+    @Test func importAndExportRoundTrip() throws {
+        let a = tempDataDir(), b = tempDataDir()
+        try write(a + "/reviews.jsonl", "{\"id\":\"r1\",\"card\":\"caching-product-catalog\",\"rating\":4,\"at\":\"2026-11-01T10:00:00Z\",\"mode\":\"review\"}\n")
+        var r = try prepdeck(["export", a + "-export.json", "--format", "json", "--bank", seedBank], dataDir: a)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try prepdeck(["import", a + "-export.json", "--bank", seedBank], dataDir: b)
+        #expect(r.status == 0 && r.stdout.contains("imported 1 reviews"))
+        r = try prepdeck(["import", a + "-export.json", "--bank", seedBank], dataDir: b)
+        #expect(r.stdout.contains("imported 0 reviews"))
+        r = try prepdeck(["show", "caching-product-catalog", "--json", "--bank", seedBank], dataDir: b)
+        #expect(try JSONParser.parse(r.stdout)["schedule"]?["state"]?.string == "review")
+        r = try prepdeck(["export", "-", "--format", "csv", "--bank", seedBank], dataDir: b)
+        #expect(r.stdout.hasPrefix("id,title,difficulty,kind,topics,status,state,due,reps"))
+        #expect(r.stdout.split(separator: "\r\n").count == 6)
+    }
+
+    @Test func importingABankAddsItsQuestions() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-extra.json"
+        try write(bank, "{\"format\":\"prepdeck-bank\",\"version\":1,\"deck\":{\"id\":\"extra\",\"title\":\"Extra\"},\"questions\":[{\"id\":\"extra-one\",\"title\":\"T\",\"prompt\":\"P\",\"difficulty\":\"easy\",\"kind\":\"coding\",\"topics\":[\"x\"],\"answer\":\"A\",\"keyPoints\":[\"1\",\"2\",\"3\"]}]}")
+        var r = try prepdeck(["import", bank, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try prepdeck(["list", "--bank", seedBank], dataDir: dir)
+        #expect(r.stdout.split(separator: "\n").count == 6 && r.stdout.contains("extra-one"))
+        r = try prepdeck(["import", seedBank, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("duplicate question id \"caching-product-catalog\""))
+    }
+
+    @Test func doctorRepairsATornLineAndReportsBadOnes() throws {
+        let dir = tempDataDir()
+        try write(dir + "/reviews.jsonl", "{\"id\":\"1\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-01T10:00:00Z\"}\n{\"id\":\"2\",\"ca")
+        var r = try prepdeck(["doctor", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("reviews.jsonl:2: torn last line (13 bytes, an interrupted write) moved to reviews.jsonl.torn (repaired)"))
+        try write(dir + "/settings.json", "{\"fuzz\": 3}")
+        r = try prepdeck(["doctor", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stdout.contains("settings.json:1:10: field \"fuzz\": expected true or false"))
+        r = try prepdeck(["list", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("settings.json:1:10"))
+    }
+
+    @Test func usageErrorsExit64AndHelpWorks() throws {
+        let dir = tempDataDir()
+        var r = try prepdeck(["frobnicate"], dataDir: dir)
+        #expect(r.status == 64)
+        r = try prepdeck(["practice", "--count", "0", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 64 && r.stderr.contains("--count must be at least 1"))
+        r = try prepdeck(["show", "no-such-question", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 66 && r.stderr == "prepdeck: no question with id 'no-such-question' (see `prepdeck list`)\n")
+        for cmd in ["list", "show", "topics", "stats", "doctor", "import", "export", "practice", "review"] {
+            r = try prepdeck([cmd, "--help"], dataDir: dir)
+            #expect(r.status == 0 && r.stdout.contains("USAGE: prepdeck \(cmd)"), "\(cmd)")
+        }
+    }
+}
+
+/// Holds an exclusive flock on argv[1] until killed, like a second prepdeck would.
+/// Reads a pipe until the first newline.
+func waitForLine(_ pipe: Pipe) -> String {
+    var data = Data()
+    while !data.contains(0x0A) {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        data.append(chunk)
+    }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+}
+
+let lockHolderScript = "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\nprint('held',flush=True)\ntime.sleep(60)"

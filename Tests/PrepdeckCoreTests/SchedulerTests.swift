@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import PrepdeckCore
+
+func fixture(_ name: String) throws -> JSONNode {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    return try JSONParser.parse(Array(try Data(contentsOf: url)))
+}
+
+@Suite struct FSRSReferenceTests {
+    /// Every review of every fixture case must give the reference's state, step, stability, difficulty and due.
+    @Test func matchesPyFSRS() throws {
+        let root = try fixture("fsrs.json")
+        let cases = try #require(root["cases"]?.array)
+        #expect(cases.count >= 500)
+        var checked = 0
+        for c in cases {
+            let name = c["name"]!.string!
+            let st = c["settings"]!
+            var settings = Settings()
+            settings.fuzz = false
+            settings.desiredRetention = st["desired_retention"]!.number!
+            settings.learningStepsMinutes = st["learning_steps_minutes"]!.array!.map { $0.number! }
+            settings.relearningStepsMinutes = st["relearning_steps_minutes"]!.array!.map { $0.number! }
+            settings.maximumIntervalDays = st["maximum_interval_days"]!.int!
+            if let p = st["parameters"]?.array { settings.parameters = p.map { $0.number! } }
+            let fsrs = FSRS(settings: settings)
+            var card = CardSchedule()
+            for (k, (r, e)) in zip(c["reviews"]!.array!, c["expected"]!.array!).enumerated() {
+                let at = RFC3339.parse(r["at"]!.string!)!
+                card = fsrs.review(card, cardID: name, rating: Rating(rawValue: r["rating"]!.int!)!, at: at)
+                let where_ = "\(name) review \(k + 1)"
+                #expect(card.state.rawValue == e["state"]!.string!, "\(where_): state")
+                #expect(card.step == e["step"]!.int, "\(where_): step")
+                let s = e["stability"]!.number!, d = e["difficulty"]!.number!
+                #expect(abs(card.stability! - s) <= 1e-6 * max(1, abs(s)), "\(where_): stability \(card.stability!) vs \(s)")
+                #expect(abs(card.difficulty! - d) <= 1e-6 * max(1, abs(d)), "\(where_): difficulty \(card.difficulty!) vs \(d)")
+                let due = RFC3339.parse(e["due"]!.string!)!
+                #expect(abs(card.due!.timeIntervalSince(due)) < 1, "\(where_): due \(RFC3339.format(card.due!)) vs \(RFC3339.format(due))")
+                checked += 1
+            }
+        }
+        #expect(checked > 3000)
+    }
+}
+
+@Suite struct SchedulerTests {
+    let t0 = RFC3339.parse("2026-11-29T10:00:00Z")!
+
+    @Test func newCardWalksTheLearningSteps() {
+        let f = FSRS(settings: Settings())
+        var c = f.review(CardSchedule(), cardID: "x", rating: .good, at: t0)
+        #expect(c.state == .learning && c.step == 1 && c.due == t0.addingTimeInterval(600) && c.reps == 1)
+        c = f.review(c, cardID: "x", rating: .good, at: c.due!)
+        #expect(c.state == .review && c.step == nil && c.reps == 2)
+        #expect(c.due! > t0.addingTimeInterval(86400))
+        let lapse = f.review(c, cardID: "x", rating: .again, at: c.due!)
+        #expect(lapse.state == .relearning && lapse.lapses == 1 && lapse.due == c.due!.addingTimeInterval(600))
+    }
+
+    @Test func fuzzIsDeterministicAndBounded() {
+        var s = Settings()
+        s.fuzz = true
+        let f = FSRS(settings: s)
+        var plain = Settings()
+        plain.fuzz = false
+        let p = FSRS(settings: plain)
+        var c = CardSchedule(), q = CardSchedule()
+        var t = t0
+        for _ in 0..<6 {
+            c = f.review(c, cardID: "card-a", rating: .easy, at: t)
+            q = p.review(q, cardID: "card-a", rating: .easy, at: t)
+            let fuzzDays = c.due!.timeIntervalSince(t) / 86400, plainDays = q.due!.timeIntervalSince(t) / 86400
+            #expect(abs(fuzzDays - plainDays) <= max(1, plainDays * 0.16) + 1)
+            t = q.due!
+            q = c
+        }
+        let again = f.replay([ReviewEvent(id: "1", card: "card-a", rating: .easy, at: t0),
+                              ReviewEvent(id: "2", card: "card-a", rating: .easy, at: t0.addingTimeInterval(86400 * 20))], cardID: "card-a")
+        let twice = f.replay([ReviewEvent(id: "1", card: "card-a", rating: .easy, at: t0),
+                              ReviewEvent(id: "2", card: "card-a", rating: .easy, at: t0.addingTimeInterval(86400 * 20))], cardID: "card-a")
+        #expect(again == twice)
+        #expect(fuzzUnit(cardID: "a", reps: 1) != fuzzUnit(cardID: "a", reps: 2))
+        #expect((0..<1000).allSatisfy { let u = fuzzUnit(cardID: "c\($0)", reps: $0); return u >= 0 && u < 1 })
+    }
+
+    @Test func sm2FollowsTheClassicIntervals() {
+        var s = Settings()
+        s.scheduler = .sm2
+        s.fuzz = false
+        s.learningStepsMinutes = []
+        let m = SM2(settings: s)
+        var c = m.review(CardSchedule(), cardID: "x", rating: .good, at: t0)
+        #expect(c.state == .review && c.stability == 1)
+        c = m.review(c, cardID: "x", rating: .good, at: c.due!)
+        #expect(c.stability == 6)
+        c = m.review(c, cardID: "x", rating: .good, at: c.due!)
+        #expect(c.stability == 15) // 6 × 2.5
+        c = m.review(c, cardID: "x", rating: .again, at: c.due!)
+        #expect(c.state == .relearning && c.lapses == 1 && c.difficulty! < 2.5)
+        #expect(c.difficulty! >= 1.3)
+    }
+
+    @Test func undoAndDuplicatesAreResolved() {
+        let a = ReviewEvent(id: "a", card: "x", rating: .good, at: t0)
+        let b = ReviewEvent(id: "b", card: "x", rating: .again, at: t0.addingTimeInterval(60))
+        let c = ReviewEvent(id: "c", card: "x", rating: .easy, at: t0.addingTimeInterval(30))
+        let entries: [LogEntry] = [.review(a), .review(b), .review(a), .undo(UndoEvent(id: "u", undo: "b", at: t0.addingTimeInterval(90))), .review(c)]
+        #expect(effectiveReviews(entries).map(\.id) == ["a", "c"])
+        let p = StudyProgress(entries: entries, settings: Settings())
+        #expect(p.schedule("x").reps == 2)
+        #expect(p.schedule("x") == FSRS(settings: Settings()).replay([a, c], cardID: "x"))
+    }
+
+    @Test func shortIntervals() {
+        #expect(shortInterval(30) == "<1m")
+        #expect(shortInterval(600) == "10m")
+        #expect(shortInterval(5 * 3600) == "5h")
+        #expect(shortInterval(86400) == "1d")
+        #expect(shortInterval(4 * 86400) == "4d")
+        #expect(shortInterval(90 * 86400) == "3mo")
+        #expect(shortInterval(548 * 86400) == "1.5y")
+    }
+
+    @Test func settingsDecodeAndRejectBadValues() throws {
+        let s = try Settings.decode(try JSONParser.parse("{\"scheduler\": \"sm2\", \"new_per_day\": 5, \"fuzz\": false, \"x\": 1}"))
+        #expect(s.scheduler == .sm2 && s.newPerDay == 5 && !s.fuzz && s.desiredRetention == 0.9)
+        #expect(throws: Settings.FieldError.self) { try Settings.decode(try JSONParser.parse("{\"desired_retention\": 1.5}")) }
+        #expect(throws: Settings.FieldError.self) { try Settings.decode(try JSONParser.parse("{\"parameters\": [1, 2]}")) }
+        let encoded = JSONWriter.write(s.encode(into: try JSONParser.parse("{\"x\": 1}")))
+        #expect(encoded.contains("\"x\":1") && encoded.contains("\"scheduler\":\"sm2\""))
+    }
+
+    @Test func logLinesRoundTrip() throws {
+        let r = LogEntry.review(ReviewEvent(id: "4f0c", card: "caching-product-catalog", rating: .good, at: RFC3339.parse("2026-11-29T10:15:00Z")!, ms: 84000, mode: .review))
+        #expect(r.jsonLine == "{\"id\":\"4f0c\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-29T10:15:00Z\",\"ms\":84000,\"mode\":\"review\"}")
+        #expect(try LogEntry.decode(line: ArraySlice(r.jsonLine.utf8)) == r)
+        let u = LogEntry.undo(UndoEvent(id: "5", undo: "4f0c", at: RFC3339.parse("2026-11-29T10:16:00Z")!))
+        #expect(try LogEntry.decode(line: ArraySlice(u.jsonLine.utf8)) == u)
+        #expect(throws: LogLineError.self) { try LogEntry.decode(line: ArraySlice("{\"id\":\"1\",\"card\":\"x\",\"rating\":5,\"at\":\"2026-11-29T10:15:00Z\"}".utf8)) }
+    }
+}
