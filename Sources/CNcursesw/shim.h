@@ -19,6 +19,11 @@
 #endif
 
 /* Globals and macros that Swift cannot use directly. */
+static inline FILE *pd_stdout(void) { return stdout; }
+static inline FILE *pd_stdin(void) { return stdin; }
+static inline int pd_colors(void) { return COLORS; }
+static inline int pd_color_pairs(void) { return COLOR_PAIRS; }
+static inline void pd_write_stdout(const char *s) { fputs(s, stdout); fflush(stdout); }
 static inline WINDOW *pd_stdscr(void) { return stdscr; }
 static inline int pd_lines(void) { return LINES; }
 static inline int pd_cols(void) { return COLS; }

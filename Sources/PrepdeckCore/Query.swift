@@ -97,7 +97,7 @@ public struct QuestionFilter: Sendable, Equatable {
     }
 }
 
-public enum SortOrder: String, Sendable, CaseIterable {
+public enum QuestionSort: String, Sendable, CaseIterable {
     case bank, title, difficulty, due, practiced, weakest
 
     public var label: String {
@@ -123,7 +123,7 @@ public struct CardInfo: Sendable, Equatable {
 }
 
 /// Filters, searches and sorts the catalogue. Returns indices into `questions`.
-public func runQuery(questions: [Question], index: SearchIndex, filter: QuestionFilter, sort: SortOrder,
+public func runQuery(questions: [Question], index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
                      info: (Int) -> CardInfo, now: Date) -> [Int] {
     let words = SearchIndex.words(filter.search)
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []

@@ -1,0 +1,299 @@
+import Foundation
+import PrepdeckCore
+
+public enum Tab: Int, Sendable, CaseIterable {
+    case browse, practice, review, stats
+    public var name: String {
+        switch self { case .browse: "Browse"; case .practice: "Practice"; case .review: "Review"; case .stats: "Stats" }
+    }
+}
+
+public struct Banner: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+}
+
+/// The whole application state. `update` turns a message into a new state plus effects; `view` draws
+/// the state into a grid. Neither does I/O, so every screen runs headless in tests.
+public struct AppModel: Sendable {
+    public static let minWidth = 40
+    public static let minHeight = 12
+
+    public var catalog: Catalog
+    public var progress: StudyProgress
+    public var theme: Theme
+    public var calendar: StudyCalendar
+    public var width: Int
+    public var height: Int
+    public var tab: Tab = .browse
+    public var showHelp = false
+    public var helpScroll = 0
+    public var banner: Banner?
+    /// Why the data directory cannot be written (shown, and writes are refused), or nil.
+    public var readOnly: String?
+    public var browse: BrowseState
+    let searchIndex: SearchIndex
+
+    public init(catalog: Catalog, progress: StudyProgress, theme: Theme = .color, calendar: StudyCalendar = StudyCalendar(),
+                width: Int = 80, height: Int = 24, now: Date) {
+        self.catalog = catalog
+        self.progress = progress
+        self.theme = theme
+        self.calendar = calendar
+        self.width = width
+        self.height = height
+        searchIndex = SearchIndex(catalog.questions)
+        browse = BrowseState()
+        browse.layout(bodyRect)
+        browse.refresh(self, now: now)
+    }
+
+    public var tooSmall: Bool { width < AppModel.minWidth || height < AppModel.minHeight }
+
+    /// Cards due now.
+    public func dueCount(now: Date) -> Int {
+        var n = 0
+        for q in catalog.questions where progress.schedule(q.id).isDue(at: now) { n += 1 }
+        return n
+    }
+
+    /// The bindings that apply on the current screen (screen first, then global), for help and dispatch.
+    public var activeBindings: [Binding] {
+        if browse.filterMenu != nil && tab == .browse { return Keymap.filterMenu }
+        switch tab {
+        case .browse: return Keymap.browse + Keymap.global
+        default: return Keymap.global
+        }
+    }
+
+    /// How long the runtime may wait for input before it must send a `.tick`: -1 (forever) when
+    /// nothing on screen changes with time, else the milliseconds until the next change.
+    public func tickIntervalMs(now: Date) -> Int32 {
+        // The due count in the tab bar changes when a card falls due.
+        var next: Date?
+        for q in catalog.questions {
+            let s = progress.schedule(q.id)
+            if s.state != .new, let due = s.due, due > now, next.map({ due < $0 }) ?? true { next = due }
+        }
+        guard let n = next else { return -1 }
+        let ms = n.timeIntervalSince(now) * 1000 + 50
+        return ms > 3_600_000 ? 3_600_000 : Int32(max(50, ms))
+    }
+
+    // MARK: Update
+
+    public mutating func update(_ msg: Msg, now: Date) -> [Effect] {
+        let effects = dispatch(msg, now: now)
+        browse.layout(bodyRect)
+        browse.clamp(self)
+        return effects
+    }
+
+    /// The screen area between the tab bar and the banner / hint rows.
+    var bodyRect: Rect {
+        let bannerRows = banner != nil || readOnly != nil ? 1 : 0
+        return Rect(x: 0, y: 1, width: width, height: height - 2 - bannerRows)
+    }
+
+    mutating func dispatch(_ msg: Msg, now: Date) -> [Effect] {
+        switch msg {
+        case let .resize(w, h):
+            width = w
+            height = h
+            browse.clamp(self)
+            return []
+        case .tick, .saved, .editorReturned, .paste:
+            if case let .saved(.failure(f)) = msg { banner = Banner(f.message, isError: true) }
+            return []
+        case let .mouse(m):
+            return handleMouse(m, now: now)
+        case let .key(key):
+            return handleKey(key, now: now)
+        }
+    }
+
+    mutating func handleKey(_ key: Key, now: Date) -> [Effect] {
+        if key == .ctrl("c") { return [.quit] }
+        if tooSmall { return key == .char("q") ? [.quit] : [] }
+        if showHelp {
+            switch key {
+            case .char("j"), .down: helpScroll += 1
+            case .char("k"), .up: helpScroll = max(0, helpScroll - 1)
+            default: showHelp = false; helpScroll = 0
+            }
+            return []
+        }
+        banner = nil
+        // Text input (search) and menus take the keys before the global map.
+        if tab == .browse, let effects = browse.handleModalKey(key, model: self, now: now) { return effects }
+        let bindings = activeBindings
+        guard let action = Keymap.action(for: key, in: bindings) else { return [] }
+        switch action {
+        case .quit:
+            if tab != .browse { tab = .browse; return [] }
+            return [.quit]
+        case .help: showHelp = true; return []
+        case .goBrowse: tab = .browse
+        case .goPractice: tab = .practice
+        case .goReview: tab = .review
+        case .goStats: tab = .stats
+        case .prevTab: tab = Tab(rawValue: (tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count)!
+        case .nextTab: tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!
+        default:
+            if tab == .browse {
+                var b = browse
+                let effects = b.handle(action, model: &self, now: now)
+                browse = b
+                return effects
+            }
+        }
+        return []
+    }
+
+    mutating func handleMouse(_ m: MouseEvent, now: Date) -> [Effect] {
+        guard !tooSmall, !showHelp else { return [] }
+        if case let .click(x, y) = m, y == 0 {
+            // Click on a tab.
+            for (tab, range) in tabRanges(now: now) where range.contains(x) { self.tab = tab }
+            return []
+        }
+        if tab == .browse { browse.handleMouse(m, model: self, now: now) }
+        return []
+    }
+
+    // MARK: View
+
+    public func view(now: Date) -> Grid {
+        var g = Grid(width: width, height: height)
+        if tooSmall {
+            let lines = ["Terminal too small", "\(width)×\(height): prepdeck needs at least \(AppModel.minWidth)×\(AppModel.minHeight)", "Enlarge the window, or press q to quit"]
+            let top = max(0, height / 2 - 1)
+            for (k, l) in lines.enumerated() {
+                let t = truncate(l, to: width)
+                g.put(t, x: max(0, (width - displayWidth(t)) / 2), y: top + k, style: k == 0 ? theme.title : theme.text)
+            }
+            return g
+        }
+        drawTabBar(&g, now: now)
+        let body = bodyRect
+        switch tab {
+        case .browse: browse.draw(&g, in: body, model: self, now: now)
+        case .practice: drawPlaceholder(&g, in: body, title: "Practice", text: "Timed practice sessions: pick questions, answer under a countdown, compare with the model answer. Until it lands, press B, choose a question and Enter to answer it.")
+        case .review: drawPlaceholder(&g, in: body, title: "Review", text: "\(dueCount(now: now)) cards are due now. The review screen shows them one by one with the interval each rating would give.")
+        case .stats: drawPlaceholder(&g, in: body, title: "Stats", text: "Due forecast, review heat map, retention and per-topic mastery.")
+        }
+        if let b = banner {
+            g.fill(Rect(x: 0, y: height - 2, width: width, height: 1), style: b.isError ? theme.bannerError : theme.banner)
+            g.put(" " + truncate(b.text, to: width - 2), x: 0, y: height - 2, style: b.isError ? theme.bannerError : theme.banner)
+        } else if let ro = readOnly {
+            g.fill(Rect(x: 0, y: height - 2, width: width, height: 1), style: theme.banner)
+            g.put(" Read-only: " + truncate(ro, to: width - 13), x: 0, y: height - 2, style: theme.banner)
+        }
+        drawHints(&g)
+        if showHelp { drawHelp(&g) }
+        return g
+    }
+
+    func tabRanges(now: Date) -> [(Tab, Range<Int>)] {
+        var x = 1 + displayWidth("prepdeck") + 2
+        var out: [(Tab, Range<Int>)] = []
+        for t in Tab.allCases {
+            let label = tabLabel(t, now: now)
+            let w = displayWidth(label) + 2
+            out.append((t, x..<(x + w)))
+            x += w + 3
+        }
+        return out
+    }
+
+    func tabLabel(_ t: Tab, now: Date) -> String {
+        t == .review ? "Review (\(dueCount(now: now)) due)" : t.name
+    }
+
+    func drawTabBar(_ g: inout Grid, now: Date) {
+        g.put(" prepdeck", x: 0, y: 0, style: theme.accent.with(.bold))
+        for (k, (t, range)) in tabRanges(now: now).enumerated() {
+            if k > 0 { g.put(" · ", x: range.lowerBound - 3, y: 0, style: theme.muted) }
+            g.put(" " + tabLabel(t, now: now) + " ", x: range.lowerBound, y: 0, style: t == tab ? theme.tabActive : theme.tabInactive)
+        }
+    }
+
+    func drawHints(_ g: inout Grid) {
+        let y = height - 1
+        var hints: [(String, String)]
+        if tab == .browse, let h = browse.modalHints { hints = h } else {
+            let bindings = activeBindings
+            hints = bindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } }
+            if tab == .browse { hints.insert(("Tab", "pane"), at: 0) }
+            hints = hints.filter { $0.1 != "quit" && $0.1 != "help" } + [("B/P/R/S", "tabs"), ("?", "help"), ("q", tab == .browse ? "quit" : "back")]
+        }
+        // "? help" and "q quit/back" always show, at the right; the others fill from the left.
+        func w(_ h: (String, String)) -> Int { displayWidth(h.0) + 1 + displayWidth(h.1) + 2 }
+        let fixed = hints.suffix(2)
+        var shown = Array(fixed)
+        var budget = width - 1 - fixed.reduce(0) { $0 + w($1) }
+        var left: [(String, String)] = []
+        for h in hints.dropLast(2) {
+            if w(h) > budget { break }
+            left.append(h)
+            budget -= w(h)
+        }
+        shown = left + shown
+        var x = 1
+        for (key, text) in shown {
+            if x + w((key, text)) - 2 > width { break }
+            x = g.put(key, x: x, y: y, style: theme.hintKey)
+            x = g.put(" " + text, x: x, y: y, style: theme.hint)
+            x += 2
+        }
+    }
+
+    func drawPlaceholder(_ g: inout Grid, in r: Rect, title: String, text: String) {
+        g.box(r, style: theme.border, title: title, titleStyle: theme.title)
+        let inner = r.inset(2)
+        for (k, line) in wrap(text, width: inner.width).enumerated() where k < inner.height {
+            g.put(line, x: inner.x, y: inner.y + k, style: theme.text, clip: inner)
+        }
+    }
+
+    /// The help overlay: every key of the current screen, from the keymap tables.
+    func helpLines() -> [(String, String, Bool)] {
+        var out: [(String, String, Bool)] = []
+        let screen: [Binding]
+        let name: String
+        if tab == .browse && browse.filterMenu != nil { screen = Keymap.filterMenu; name = "Filter menu" }
+        else if tab == .browse { screen = Keymap.browse; name = "Browse" }
+        else { screen = []; name = tab.name }
+        if !screen.isEmpty {
+            out.append((name, "", true))
+            for b in screen { out.append((b.keyLabel, b.help, false)) }
+            out.append(("", "", false))
+        }
+        if !(tab == .browse && browse.filterMenu != nil) {
+            out.append(("Everywhere", "", true))
+            for b in Keymap.global { out.append((b.keyLabel, b.help, false)) }
+            out.append(("Ctrl-C", "quit at once", false))
+            out.append(("mouse", "wheel scrolls, click selects", false))
+        }
+        return out
+    }
+
+    func drawHelp(_ g: inout Grid) {
+        let lines = helpLines()
+        let w = min(width - 4, 72)
+        let h = min(height - 2, lines.count + 4)
+        let r = Rect(x: (width - w) / 2, y: max(1, (height - h) / 2), width: w, height: h)
+        g.fill(r, style: theme.overlay)
+        g.box(r, style: theme.borderFocused, title: "Keys — any key closes", titleStyle: theme.title)
+        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+        let keyW = min(22, (lines.map { displayWidth($0.0) }.max() ?? 8) + 2)
+        let start = min(helpScroll, max(0, lines.count - inner.height))
+        for (k, (key, text, isHeading)) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+            let y = inner.y + k
+            if isHeading { g.put(key, x: inner.x, y: y, style: theme.heading, clip: inner); continue }
+            g.put(key, x: inner.x, y: y, style: theme.hintKey, clip: inner)
+            g.put(truncate(text, to: inner.width - keyW), x: inner.x + keyW, y: y, style: theme.text, clip: inner)
+        }
+    }
+}
