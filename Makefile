@@ -18,6 +18,10 @@ install: release
 	install -m 755 "$$(swift build -c release --show-bin-path)/prepdeck" "$(DESTDIR)$(PREFIX)/bin/prepdeck"
 	install -m 644 Assets/*.json "$(DESTDIR)$(PREFIX)/share/prepdeck/Assets/"
 
+# Release-build benchmarks on synthetic data (20,000 questions, 1,000,000 reviews); see docs/performance.md.
+bench:
+	scripts/bench.sh
+
 uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/prepdeck"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/prepdeck"

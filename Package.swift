@@ -35,6 +35,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "prepdeck-bench",
+            dependencies: ["PrepdeckCore", "PrepdeckStore"],
+            path: "Benchmarks/PrepdeckBench"
+        ),
         .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"]),
         .testTarget(name: "PrepdeckStoreTests", dependencies: ["PrepdeckStore", "PrepdeckCore"]),
         .testTarget(name: "PrepdeckUITests", dependencies: ["PrepdeckUI", "PrepdeckCore"]),

@@ -73,8 +73,15 @@ extension LogEntry {
         }
     }
 
-    /// Decodes one line of `reviews.jsonl`. Unknown fields are ignored.
+    /// Decodes one line of `reviews.jsonl`. Unknown fields are ignored. Ordinary lines take the fast byte
+    /// scanner (ReviewLineDecoder.swift); anything else, and every error, goes through the generic parser.
     public static func decode(line bytes: ArraySlice<UInt8>) throws(LogLineError) -> LogEntry {
+        if let fast = bytes.withUnsafeBufferPointer(decodeFast) { return fast }
+        return try decodeGeneric(line: bytes)
+    }
+
+    /// Decodes one line with the generic JSON parser only (the reference for the fast path).
+    public static func decodeGeneric(line bytes: ArraySlice<UInt8>) throws(LogLineError) -> LogEntry {
         try decode(try LogLineError.parse(bytes))
     }
 

@@ -154,7 +154,12 @@ public final class DataStore: @unchecked Sendable {
 
     /// Moves the bytes after the last newline to `path.torn`, then truncates the log to its last newline.
     private func setAsideTail(_ path: String, bytes: [UInt8], tailStart: Int) throws(StoreError) {
-        var kept = Array(bytes[tailStart...])
+        try setAsideTail(path, tail: bytes[tailStart...], at: tailStart)
+    }
+
+    /// The same, given the tail's bytes and where it starts.
+    func setAsideTail(_ path: String, tail: ArraySlice<UInt8>, at tailStart: Int) throws(StoreError) {
+        var kept = Array(tail)
         kept.append(0x0A)
         try FileIO.append(path + ".torn", kept)
         guard truncate(path, off_t(tailStart)) == 0 else { throw StoreError(.io, "cannot repair \(path): \(errnoText())") }
@@ -168,10 +173,10 @@ public final class DataStore: @unchecked Sendable {
         try requireWritable()
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
-        if !repairedTails.contains(path), let existing = try FileIO.read(path), let last = existing.last, last != 0x0A {
-            let parsed = JSONLines(existing)
+        if !repairedTails.contains(path), let end = try FileIO.readLastLine(path), let last = end.bytes.last, last != 0x0A {
+            let parsed = JSONLines(end.bytes)
             if let tail = parsed.tail, (try? JSONParser.parse(Array(tail))) == nil {
-                try setAsideTail(path, bytes: existing, tailStart: tail.startIndex)
+                try setAsideTail(path, tail: tail, at: end.start + tail.startIndex)
             } else {
                 bytes.insert(0x0A, at: 0)
             }

@@ -89,10 +89,12 @@ struct AppContext {
         let store = try DataStore(root: dir, access: access)
         if access == .write, let why = store.readOnlyReason { warn(why) }
         let settings = try store.readSettings().settings
-        let (entries, logWarnings) = try store.readReviews()
-        var warnings = logWarnings.map(\.description)
-        let progress = StudyProgress(entries: entries, settings: settings)
-        let unknown = progress.history.keys.filter { catalog.question($0) == nil }.count
+        // From snapshot.bin when it is fresh (only lines appended since are read), else a full replay
+        // that rewrites it; the history is read from the log only by the commands that ask for it.
+        let loaded = try store.loadProgress(settings: settings)
+        var warnings = loaded.warnings.map(\.description)
+        let progress = loaded.progress
+        let unknown = progress.schedules.keys.filter { catalog.question($0) == nil }.count
         if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
         return AppContext(catalog: catalog, store: store, settings: settings, progress: progress, warnings: warnings)
     }

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import PrepdeckCore
+
+/// A random review log: reviews over a few cards at times that mostly go forward, with duplicated lines,
+/// undo lines (of earlier, later and unknown ids), lines written by other programs (escapes, key order,
+/// non-ASCII), and bad lines.
+func randomLogText(_ rng: inout TestRNG, lines: Int, cards: Int = 6) -> String {
+    var t = RFC3339.parse("2026-01-05T08:00:00Z")!.timeIntervalSince1970
+    var ids: [String] = []
+    var out: [String] = []
+    for k in 0..<lines {
+        let roll = rng.below(100)
+        if roll < 8, !out.isEmpty {
+            out.append(out[rng.below(out.count)]) // a duplicated line
+            continue
+        }
+        if roll < 14 {
+            let target = ids.isEmpty || rng.below(5) == 0 ? "unknown-\(k)" : ids[rng.below(ids.count)]
+            out.append(#"{"id":"u\#(k)","undo":"\#(target)","at":"\#(RFC3339.format(Date(timeIntervalSince1970: t)))"}"#)
+            continue
+        }
+        if roll < 16 { out.append(rng.below(2) == 0 ? #"{"id": 5}"# : "not json"); continue }
+        // Mostly forward in time, sometimes back (another device's clock), several a day.
+        t += rng.below(10) == 0 ? -Double(rng.below(86400 * 3)) : Double(rng.below(86400 * 4))
+        let id = rng.below(30) == 0 && !ids.isEmpty ? ids[rng.below(ids.count)] : "e\(k)" // reused id
+        ids.append(id)
+        let card = rng.below(40) == 0 ? "card-é\(rng.below(cards))" : "card-\(rng.below(cards))"
+        let at = RFC3339.format(Date(timeIntervalSince1970: t + Double(rng.below(1000)) / 1000))
+        let rating = 1 + rng.below(4)
+        switch rng.below(10) {
+        case 0: out.append(#"{"at":"\#(at)","rating":\#(rating),"card":"\#(card)","id":"\#(id)","extra":[1]}"#)
+        case 1: out.append(#"{ "id" : "\#(id)", "card" : "\#(card.replacingOccurrences(of: "-", with: "\\u002d"))", "rating" : \#(rating), "at" : "\#(at)" }"#)
+        default: out.append(#"{"id":"\#(id)","card":"\#(card)","rating":\#(rating),"at":"\#(at)","ms":\#(rng.below(99999)),"mode":"review"}"#)
+        }
+    }
+    return out.joined(separator: "\n") + "\n"
+}
+
+/// The entries and problems the ordinary path gives for a log text (lines split as `JSONLines` does).
+func referenceDecode(_ text: String) -> (entries: [LogEntry], problems: [LogLineProblem]) {
+    let bytes = Array(text.utf8)
+    var entries: [LogEntry] = [], problems: [LogLineProblem] = []
+    var start = 0, number = 0
+    for k in bytes.indices where bytes[k] == 0x0A {
+        number += 1
+        if k > start {
+            do { entries.append(try LogEntry.decode(line: bytes[start..<k])) } catch {
+                problems.append(LogLineProblem(line: number, column: error.column, message: error.message))
+            }
+        }
+        start = k + 1
+    }
+    if start < bytes.count, let e = try? LogEntry.decode(line: bytes[start...]) { entries.append(e) }
+    return (entries, problems)
+}
+
+@Suite struct ReplayEngineTests {
+    func replay(_ text: String, settings: Settings = Settings(), workers: Int = 1) -> (schedules: [String: CardSchedule], firsts: [String: Date], problems: [LogLineProblem]) {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buf in
+            let scan = workers == 1 ? LogScan.scan(buf, range: 0..<buf.count, fileOffset: 0, firstLine: 1)
+                : LogScan.scanParallel(buf, workers: workers)
+            let eff = EffectiveLog(scan, buffer: buf)
+            let rep = ReplayedCards(scan: scan, effective: eff, scheduler: makeScheduler(settings), workers: workers)
+            var s: [String: CardSchedule] = [:], f: [String: Date] = [:]
+            for (c, name) in rep.names.enumerated() where !eff.events(ofCard: c).isEmpty {
+                s[name] = rep.schedules[c]
+                f[name] = rep.firstReviews[c]
+            }
+            return (s, f, scan.problems)
+        }
+    }
+
+    @Test func randomLogsReplayAsTheEntriesDo() {
+        var rng = TestRNG(seed: 42)
+        for round in 0..<300 {
+            let text = randomLogText(&rng, lines: 1 + rng.below(80))
+            var settings = Settings()
+            settings.fuzz = round % 2 == 0
+            if round % 5 == 0 { settings.scheduler = .sm2 }
+            let ref = referenceDecode(text)
+            let expected = StudyProgress(entries: ref.entries, settings: settings)
+            let got = replay(text, settings: settings)
+            #expect(got.schedules == expected.schedules, "round \(round)")
+            #expect(got.firsts == expected.firstReviews, "round \(round)")
+            #expect(got.problems == ref.problems, "round \(round)")
+        }
+    }
+
+    @Test func eagerProgressFollowsEffectiveReviews() {
+        var rng = TestRNG(seed: 3)
+        for _ in 0..<100 {
+            let entries = referenceDecode(randomLogText(&rng, lines: 60)).entries
+            let p = StudyProgress(entries: entries, settings: Settings())
+            var byCard: [String: [ReviewEvent]] = [:]
+            for r in effectiveReviews(entries) { byCard[r.card, default: []].append(r) }
+            #expect(p.history == byCard)
+            for (card, events) in byCard { #expect(p.schedule(card) == p.scheduler.replay(events, cardID: card)) }
+        }
+    }
+
+    /// A log of several MiB is cut into parts scanned on separate threads; line numbers and results match.
+    @Test func parallelScanMatchesSingleScan() {
+        var rng = TestRNG(seed: 99)
+        var text = ""
+        while text.utf8.count < 3 << 20 { text += randomLogText(&rng, lines: 500, cards: 50) }
+        text += #"{"id":"torn","card":"#
+        let one = replay(text, workers: 1)
+        let many = replay(text, workers: 3)
+        #expect(one.schedules == many.schedules)
+        #expect(one.firsts == many.firsts)
+        #expect(one.problems == many.problems && !one.problems.isEmpty)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            let a = LogScan.scan(buf, range: 0..<buf.count, fileOffset: 0, firstLine: 1)
+            let b = LogScan.scanParallel(buf, workers: 3)
+            #expect(a.tornTail?.line == b.tornTail?.line && a.tornTail?.offset == b.tornTail?.offset && a.tornTail != nil)
+            #expect(a.lastCompleteLine == b.lastCompleteLine && a.completeEnd == b.completeEnd)
+            #expect(a.records.count == b.records.count)
+        }
+    }
+
+    @Test func lastLineWithoutNewlineCountsUnlessTorn() {
+        let good = #"{"id":"a","card":"x","rating":3,"at":"2026-11-29T10:15:00Z"}"# + "\n" + #"{"id":"b","card":"x","rating":1,"at":"2026-11-30T10:15:00Z"}"#
+        let bytes = Array(good.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            let s = LogScan.scan(buf, range: 0..<buf.count, fileOffset: 0, firstLine: 1)
+            #expect(s.records.count == 2 && s.tornTail == nil && s.lastCompleteLine == 1)
+        }
+        let torn = Array((#"{"id":"a","card":"x","rating":3,"at":"2026-11-29T10:15:00Z"}"# + "\n{\"id\":").utf8)
+        torn.withUnsafeBufferPointer { buf in
+            let s = LogScan.scan(buf, range: 0..<buf.count, fileOffset: 100, firstLine: 7)
+            #expect(s.records.count == 1 && s.problems.isEmpty)
+            #expect(s.tornTail?.line == 8 && s.tornTail?.length == 6 && s.tornTail?.offset == 100 + torn.count - 6)
+        }
+    }
+
+    @Test func progressUndoAndApplyInMemory() {
+        let t = RFC3339.parse("2026-11-29T10:00:00Z")!
+        let a = ReviewEvent(id: "a", card: "x", rating: .good, at: t)
+        let b = ReviewEvent(id: "b", card: "x", rating: .again, at: t.addingTimeInterval(700))
+        var p = StudyProgress(entries: [.review(a)], settings: Settings())
+        p.apply(b)
+        #expect(p.reviews("x") == [a, b] && p.schedule("x").reps == 2)
+        p.undo("b", card: "x")
+        #expect(p.schedule("x") == StudyProgress(entries: [.review(a)], settings: Settings()).schedule("x"))
+        p.undo("a", card: "x")
+        #expect(p.schedule("x").state == .new && p.firstReview("x") == nil && p.schedules["x"] == nil)
+    }
+
+    @Test func hashIsStable() {
+        // Persisted in snapshot.bin: must never change across runs or machines.
+        #expect(FastHash.hash("a") == 10678364467554841729)
+        #expect(FastHash.hash("caching-product-catalog") == 6861534693624809361)
+        #expect(FastHash.hash("0191acbde355-9f4fa2b378a1d180") == 4093053992373905858)
+        #expect(FastHash.hash("") == FastHash.hash([UInt8]()))
+        #expect(FastHash.hash("caching-product-catalog") == FastHash.hash(Array("caching-product-catalog".utf8)))
+        #expect(FastHash.hash("a") != FastHash.hash("b"))
+        #expect(FastHash.hash("0123456789abcdef") != FastHash.hash("0123456789abcdeg"))
+    }
+}
