@@ -47,15 +47,27 @@ public struct AppModel: Sendable {
         browse = BrowseState()
         browse.layout(bodyRect)
         browse.refresh(self, now: now)
+        refreshDue(now: now, force: true)
     }
 
     public var tooSmall: Bool { width < AppModel.minWidth || height < AppModel.minHeight }
 
-    /// Cards due now.
-    public func dueCount(now: Date) -> Int {
+    /// Cards due now, as of the last update (kept current by `refreshDue`).
+    public private(set) var dueNow = 0
+    /// When the due count next changes (a card falls due), or nil when no card is waiting.
+    public private(set) var dueChangesAt: Date?
+
+    /// Recounts the due cards: after a rating, or when the clock passes `dueChangesAt`.
+    public mutating func refreshDue(now: Date, force: Bool = false) {
+        if !force { guard let at = dueChangesAt, now >= at else { return } }
         var n = 0
-        for q in catalog.questions where progress.schedule(q.id).isDue(at: now) { n += 1 }
-        return n
+        var next: Date?
+        for q in catalog.questions {
+            guard let s = progress.schedules[q.id], s.state != .new, let due = s.due else { continue }
+            if due <= now { n += 1 } else if next.map({ due < $0 }) ?? true { next = due }
+        }
+        dueNow = n
+        dueChangesAt = next
     }
 
     /// The bindings that apply on the current screen (screen first, then global), for help and dispatch.
@@ -70,13 +82,7 @@ public struct AppModel: Sendable {
     /// How long the runtime may wait for input before it must send a `.tick`: -1 (forever) when
     /// nothing on screen changes with time, else the milliseconds until the next change.
     public func tickIntervalMs(now: Date) -> Int32 {
-        // The due count in the tab bar changes when a card falls due.
-        var next: Date?
-        for q in catalog.questions {
-            let s = progress.schedule(q.id)
-            if s.state != .new, let due = s.due, due > now, next.map({ due < $0 }) ?? true { next = due }
-        }
-        guard let n = next else { return -1 }
+        guard let n = dueChangesAt else { return -1 }
         let ms = n.timeIntervalSince(now) * 1000 + 50
         return ms > 3_600_000 ? 3_600_000 : Int32(max(50, ms))
     }
@@ -85,6 +91,7 @@ public struct AppModel: Sendable {
 
     public mutating func update(_ msg: Msg, now: Date) -> [Effect] {
         let effects = dispatch(msg, now: now)
+        refreshDue(now: now)
         browse.layout(bodyRect)
         browse.clamp(self)
         return effects
@@ -180,7 +187,7 @@ public struct AppModel: Sendable {
         switch tab {
         case .browse: browse.draw(&g, in: body, model: self, now: now)
         case .practice: drawPlaceholder(&g, in: body, title: "Practice", text: "Timed practice sessions: pick questions, answer under a countdown, compare with the model answer. Until it lands, press B, choose a question and Enter to answer it.")
-        case .review: drawPlaceholder(&g, in: body, title: "Review", text: "\(dueCount(now: now)) cards are due now. The review screen shows them one by one with the interval each rating would give.")
+        case .review: drawPlaceholder(&g, in: body, title: "Review", text: "\(dueNow) cards are due now. The review screen shows them one by one with the interval each rating would give.")
         case .stats: drawPlaceholder(&g, in: body, title: "Stats", text: "Due forecast, review heat map, retention and per-topic mastery.")
         }
         if let b = banner {
@@ -208,7 +215,7 @@ public struct AppModel: Sendable {
     }
 
     func tabLabel(_ t: Tab, now: Date) -> String {
-        t == .review ? "Review (\(dueCount(now: now)) due)" : t.name
+        t == .review ? "Review (\(dueNow) due)" : t.name
     }
 
     func drawTabBar(_ g: inout Grid, now: Date) {
