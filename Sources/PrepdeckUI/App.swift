@@ -33,6 +33,15 @@ public struct AppModel: Sendable {
     /// Why the data directory cannot be written (shown, and writes are refused), or nil.
     public var readOnly: String?
     public var browse: BrowseState
+    public var practice = PracticeState()
+    /// The topic picker of the practice setup form (its cursor), when open.
+    public var topicPicker: Int?
+    /// Unsubmitted answers by question id (mirrors `drafts/`).
+    public var drafts: [String: String] = [:]
+    /// Submitted answers by question id, newest first (mirrors `answers.jsonl`).
+    public var answers: [String: [AnswerRecord]] = [:]
+    /// Randomness for ids and random practice order, injected so that tests are reproducible.
+    public var random = SeededRandom(seed: 0x5EED)
     let searchIndex: SearchIndex
 
     public init(catalog: Catalog, progress: StudyProgress, theme: Theme = .color, calendar: StudyCalendar = StudyCalendar(),
@@ -70,11 +79,39 @@ public struct AppModel: Sendable {
         dueChangesAt = next
     }
 
+    /// The current screen's own keys (without the global ones), for the help overlay and hint bar.
+    var screenBindings: [Binding] {
+        let all = activeBindings
+        return all.count > Keymap.global.count && all.suffix(Keymap.global.count).map(\.action) == Keymap.global.map(\.action)
+            ? Array(all.dropLast(Keymap.global.count)) : (all.map(\.action) == Keymap.global.map(\.action) ? [] : all)
+    }
+
+    var screenName: String {
+        switch tab {
+        case .browse: return browse.filterMenu != nil ? "Filter menu" : "Browse"
+        case .practice:
+            switch practice.phase {
+            case .setup: return "Practice · setup"
+            case .answering: return "Practice · answer editor"
+            case .comparing: return "Practice · compare and rate"
+            case .summary: return "Practice · summary"
+            }
+        default: return tab.name
+        }
+    }
+
     /// The bindings that apply on the current screen (screen first, then global), for help and dispatch.
     public var activeBindings: [Binding] {
         if browse.filterMenu != nil && tab == .browse { return Keymap.filterMenu }
         switch tab {
         case .browse: return Keymap.browse + Keymap.global
+        case .practice:
+            switch practice.phase {
+            case .setup: return Keymap.practiceSetup + Keymap.global
+            case .answering: return Keymap.practiceAnswering
+            case .comparing: return Keymap.practiceComparing + Keymap.global
+            case .summary: return Keymap.practiceSummary + Keymap.global
+            }
         default: return Keymap.global
         }
     }
@@ -82,20 +119,39 @@ public struct AppModel: Sendable {
     /// How long the runtime may wait for input before it must send a `.tick`: -1 (forever) when
     /// nothing on screen changes with time, else the milliseconds until the next change.
     public func tickIntervalMs(now: Date) -> Int32 {
-        guard let n = dueChangesAt else { return -1 }
-        let ms = n.timeIntervalSince(now) * 1000 + 50
-        return ms > 3_600_000 ? 3_600_000 : Int32(max(50, ms))
+        var wait: Int32 = -1
+        func consider(_ ms: Int32) { wait = wait < 0 ? ms : min(wait, ms) }
+        if let n = dueChangesAt {
+            let ms = n.timeIntervalSince(now) * 1000 + 50
+            consider(ms > 3_600_000 ? 3_600_000 : Int32(max(50, ms)))
+        }
+        if let ms = practice.msToNextSecond() { consider(ms) }
+        // An unsaved draft is written within a second or two.
+        if practice.phase == .answering && practice.editor.version != practice.savedVersion { consider(1000) }
+        return wait
     }
 
     // MARK: Update
 
-    public mutating func update(_ msg: Msg, now: Date) -> [Effect] {
-        let effects = dispatch(msg, now: now)
+    /// Handles one message at wall time `now`; `mono` is a monotonic clock in seconds for the practice
+    /// countdown (tests may leave it out: the wall time is used).
+    public mutating func update(_ msg: Msg, now: Date, mono: Double? = nil) -> [Effect] {
+        let m = mono ?? now.timeIntervalSince1970
+        practice.advanceClock(to: m)
+        var effects = dispatch(msg, now: now, mono: m)
+        if practice.phase == .answering, !effects.contains(where: { if case .saveDraft = $0 { return true }; return false }),
+           let save = saveDraftEffect(mono: m) {
+            effects.append(save) // autosave, at most a second behind the typing
+        }
         refreshDue(now: now)
         browse.layout(bodyRect)
         browse.clamp(self)
+        layoutPractice()
         return effects
     }
+
+    /// Whether keys go to a text editor (so letters are text, not commands).
+    var editorFocused: Bool { tab == .practice && practice.phase == .answering && !practice.menuOpen }
 
     /// The screen area between the tab bar and the banner / hint rows.
     var bodyRect: Rect {
@@ -103,44 +159,76 @@ public struct AppModel: Sendable {
         return Rect(x: 0, y: 1, width: width, height: height - 2 - bannerRows)
     }
 
-    mutating func dispatch(_ msg: Msg, now: Date) -> [Effect] {
+    mutating func dispatch(_ msg: Msg, now: Date, mono: Double) -> [Effect] {
         switch msg {
         case let .resize(w, h):
             width = w
             height = h
             browse.clamp(self)
             return []
-        case .tick, .saved, .editorReturned, .paste:
-            if case let .saved(.failure(f)) = msg { banner = Banner(f.message, isError: true) }
+        case let .saved(result):
+            switch result {
+            case let .failure(f): banner = Banner(f.message, isError: true)
+            case let .success(path): banner = Banner("Wrote \(path)")
+            }
             return []
+        case .tick:
+            return []
+        case let .paste(text):
+            if editorFocused { practice.editor.paste(text); return [saveDraftEffect(mono: mono)].compactMap { $0 } }
+            if tab == .browse && browse.searching {
+                browse.filter.search += text.replacingOccurrences(of: "\n", with: " ")
+                browse.refresh(self, now: now)
+            }
+            return []
+        case let .editorReturned(card, text):
+            if practice.current?.question.id == card, let text {
+                practice.editor.setText(text)
+            } else if text == nil {
+                banner = Banner("The external editor failed or was cancelled; your text is unchanged.", isError: true)
+            }
+            practice.resumeClock(at: mono)
+            return [saveDraftEffect(mono: mono, force: true)].compactMap { $0 }
         case let .mouse(m):
             return handleMouse(m, now: now)
         case let .key(key):
-            return handleKey(key, now: now)
+            return handleKey(key, now: now, mono: mono)
         }
     }
 
-    mutating func handleKey(_ key: Key, now: Date) -> [Effect] {
-        if key == .ctrl("c") { return [.quit] }
-        if tooSmall { return key == .char("q") ? [.quit] : [] }
+    /// Quits, first writing what a session under way has done.
+    mutating func quit(now: Date, mono: Double) -> [Effect] {
+        leavePractice(now: now, mono: mono) + [.quit]
+    }
+
+    mutating func handleKey(_ key: Key, now: Date, mono: Double) -> [Effect] {
+        if key == .ctrl("c") { return quit(now: now, mono: mono) }
+        if tooSmall { return key == .char("q") ? quit(now: now, mono: mono) : [] }
         if showHelp {
             switch key {
             case .char("j"), .down: helpScroll += 1
             case .char("k"), .up: helpScroll = max(0, helpScroll - 1)
-            default: showHelp = false; helpScroll = 0
+            default:
+                showHelp = false
+                helpScroll = 0
+                practice.resumeClock(at: mono)
             }
             return []
         }
         banner = nil
-        // Text input (search) and menus take the keys before the global map.
+        // Text input (search, the answer editor) and menus take the keys before the global map.
         if tab == .browse, let effects = browse.handleModalKey(key, model: self, now: now) { return effects }
+        if tab == .practice, let effects = handlePracticeKey(key, now: now, mono: mono) { return effects }
         let bindings = activeBindings
         guard let action = Keymap.action(for: key, in: bindings) else { return [] }
         switch action {
         case .quit:
             if tab != .browse { tab = .browse; return [] }
-            return [.quit]
-        case .help: showHelp = true; return []
+            return quit(now: now, mono: mono)
+        case .help:
+            showHelp = true
+            practice.pauseClock(at: mono)
+            return []
         case .goBrowse: tab = .browse
         case .goPractice: tab = .practice
         case .goReview: tab = .review
@@ -149,6 +237,9 @@ public struct AppModel: Sendable {
         case .nextTab: tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!
         default:
             if tab == .browse {
+                if action == .answer, let i = browse.selectedIndex {
+                    return answerFromBrowse(catalog.questions[i], now: now, mono: mono)
+                }
                 var b = browse
                 let effects = b.handle(action, model: &self, now: now)
                 browse = b
@@ -186,7 +277,7 @@ public struct AppModel: Sendable {
         let body = bodyRect
         switch tab {
         case .browse: browse.draw(&g, in: body, model: self, now: now)
-        case .practice: drawPlaceholder(&g, in: body, title: "Practice", text: "Timed practice sessions: pick questions, answer under a countdown, compare with the model answer. Until it lands, press B, choose a question and Enter to answer it.")
+        case .practice: drawPractice(&g, in: body, now: now)
         case .review: drawPlaceholder(&g, in: body, title: "Review", text: "\(dueNow) cards are due now. The review screen shows them one by one with the interval each rating would give.")
         case .stats: drawPlaceholder(&g, in: body, title: "Stats", text: "Due forecast, review heat map, retention and per-topic mastery.")
         }
@@ -229,11 +320,14 @@ public struct AppModel: Sendable {
     func drawHints(_ g: inout Grid) {
         let y = height - 1
         var hints: [(String, String)]
-        if tab == .browse, let h = browse.modalHints { hints = h } else {
-            let bindings = activeBindings
-            hints = bindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } }
+        if tab == .browse, let h = browse.modalHints { hints = h }
+        else if tab == .practice && practice.phase == .setup && topicPicker != nil { hints = [("j/k", "move"), ("space", "tick"), ("c", "clear"), ("Enter", "done")] }
+        else if editorFocused { hints = screenBindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } } + [("F1", "help"), ("Ctrl-C", "quit")] }
+        else if tab == .practice && practice.phase == .answering { hints = [("Enter", "resume"), ("s", "skip"), ("e", "end session")] }
+        else {
+            hints = screenBindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } }
             if tab == .browse { hints.insert(("Tab", "pane"), at: 0) }
-            hints = hints.filter { $0.1 != "quit" && $0.1 != "help" } + [("B/P/R/S", "tabs"), ("?", "help"), ("q", tab == .browse ? "quit" : "back")]
+            hints += [("B/P/R/S", "tabs"), ("?", "help"), ("q", tab == .browse ? "quit" : "back")]
         }
         // "? help" and "q quit/back" always show, at the right; the others fill from the left.
         func w(_ h: (String, String)) -> Int { displayWidth(h.0) + 1 + displayWidth(h.1) + 2 }
@@ -267,17 +361,13 @@ public struct AppModel: Sendable {
     /// The help overlay: every key of the current screen, from the keymap tables.
     func helpLines() -> [(String, String, Bool)] {
         var out: [(String, String, Bool)] = []
-        let screen: [Binding]
-        let name: String
-        if tab == .browse && browse.filterMenu != nil { screen = Keymap.filterMenu; name = "Filter menu" }
-        else if tab == .browse { screen = Keymap.browse; name = "Browse" }
-        else { screen = []; name = tab.name }
+        let screen = screenBindings
         if !screen.isEmpty {
-            out.append((name, "", true))
+            out.append((screenName, "", true))
             for b in screen { out.append((b.keyLabel, b.help, false)) }
             out.append(("", "", false))
         }
-        if !(tab == .browse && browse.filterMenu != nil) {
+        if !(tab == .browse && browse.filterMenu != nil) && !editorFocused {
             out.append(("Everywhere", "", true))
             for b in Keymap.global { out.append((b.keyLabel, b.help, false)) }
             out.append(("Ctrl-C", "quit at once", false))

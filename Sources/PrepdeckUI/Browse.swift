@@ -286,7 +286,8 @@ public struct BrowseState: Sendable {
         out.append([])
         out.append(rule("Model answer", width: width, theme: t))
         if !revealed {
-            out.append([Span("Hidden. Press ", t.muted), Span("space", t.hintKey), Span(" to show it.", t.muted)])
+            out.append([Span("Hidden. Press ", t.muted), Span("space", t.hintKey), Span(" to show it, ", t.muted), Span("Enter", t.hintKey), Span(" to answer it.", t.muted)])
+            out += earlierAnswers(q, model: m, width: width)
             return out
         }
         out += Markdown.render(q.answer, width: width, theme: t)
@@ -297,6 +298,32 @@ public struct BrowseState: Sendable {
             out.append([])
             out.append(rule("Follow-ups", width: width, theme: t))
             for f in q.followUps { out += wrapSpans([Span("› ", t.accent)] + Markdown.inline(f, theme: t), width: width, indent: [Span("  ")]) }
+        }
+        out += earlierAnswers(q, model: m, width: width)
+        return out
+    }
+
+    /// Your earlier answers to the question, newest first, and an unsubmitted draft.
+    func earlierAnswers(_ q: Question, model m: AppModel, width: Int) -> [Line] {
+        let t = m.theme
+        var out: [Line] = []
+        let list = m.answers[q.id] ?? []
+        if let draft = m.drafts[q.id], !draft.isEmpty {
+            out.append([])
+            out.append(rule("Your draft (not submitted)", width: width, theme: t))
+            out += wrap(draft, width: width).map { [Span($0, t.text)] }
+        }
+        guard !list.isEmpty else { return out }
+        out.append([])
+        out.append(rule("Your answers (\(list.count))", width: width, theme: t))
+        for a in list {
+            var meta = RFC3339.format(a.at).prefix(16).replacingOccurrences(of: "T", with: " ") + " · " + clockText(a.seconds)
+            if let b = a.budgetSeconds { meta += " of " + clockText(Double(b)) }
+            if a.keyPointsTotal > 0 { meta += " · key points \(a.keyPoints.count)/\(a.keyPointsTotal)" }
+            if let r = a.rating { meta += " · " + r.label }
+            out.append([Span(meta, t.accent)])
+            out += wrap(a.text.isEmpty ? "(empty)" : a.text, width: width).map { [Span($0, t.text)] }
+            out.append([])
         }
         return out
     }

@@ -71,4 +71,6 @@ public enum Effect: Sendable, Equatable {
     /// Suspend the UI and edit `text` in $VISUAL/$EDITOR; the result comes back as `.editorReturned`.
     case openEditor(card: String, text: String)
     case writeFile(path: String, text: String)
+    /// Write a session report into the data directory's `exports/` folder; the path comes back as `.saved`.
+    case exportReport(name: String, markdown: String)
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrepdeckCore
 import PrepdeckStore
+import PrepdeckUI
 
 @main
 struct Prepdeck: ParsableCommand {
@@ -189,7 +190,18 @@ struct PracticeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReporting { try launchTUI(global, start: .practice) }
+        try runReporting {
+            let ctx = try AppContext.load(global, access: .read)
+            var launch = PracticeLaunch()
+            launch.options.filter = try makeFilter(topics: topic, difficulties: difficulty, kinds: kind, catalog: ctx.catalog)
+            if let c = count { launch.options.count = c; launch.startNow = true }
+            if let m = minutes { launch.options.timing = .totalMinutes(m) }
+            if let s = secondsPerQuestion { launch.options.timing = .secondsPerQuestion(s) }
+            if launch.startNow, !ctx.catalog.questions.contains(where: { launch.options.filter.admits($0, status: .new) }) {
+                throw CLIError("no question matches these options (see `prepdeck topics`)", code: 64)
+            }
+            try launchTUI(global, start: .practice, practice: launch)
+        }
     }
 }
 

@@ -9,8 +9,14 @@ import Glibc
 
 enum StartScreen { case browse, practice, review }
 
+/// Practice options from `prepdeck practice`; `startNow` when `--count` was given.
+struct PracticeLaunch {
+    var options = PracticeOptions()
+    var startNow = false
+}
+
 /// Runs the full-screen app: loads everything, then loops input → update → effects → view → paint.
-func launchTUI(_ g: GlobalOptions, start: StartScreen) throws {
+func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch? = nil) throws {
     let ctx = try AppContext.load(g, access: .write)
     let env = ProcessInfo.processInfo.environment
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
@@ -29,12 +35,25 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen) throws {
                          calendar: StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now)),
                          width: terminal.width, height: terminal.height, now: now)
     model.readOnly = ctx.store.readOnlyReason
+    var seed = SystemRandomNumberGenerator()
+    model.random = SeededRandom(seed: seed.next())
+    for id in ctx.store.draftIDs() { model.drafts[id] = ctx.store.readDraft(id) }
+    let answerLog = try ctx.store.readLog(ctx.store.answersPath) { (line: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
+        try AnswerRecord.decode(try LogLineError.parse(line))
+    }
+    for a in answerLog.items.reversed() { model.answers[a.card, default: []].append(a) }
     if let w = ctx.warnings.first {
         model.banner = Banner(ctx.warnings.count == 1 ? w : "\(w) (and \(ctx.warnings.count - 1) more; see prepdeck doctor)", isError: true)
     }
+    let mono = { ProcessInfo.processInfo.systemUptime }
     switch start {
     case .browse: model.tab = .browse
-    case .practice: model.tab = .practice
+    case .practice:
+        model.tab = .practice
+        if let p = practice {
+            model.practice.options = p.options
+            if p.startNow { _ = model.startPractice(p.options, now: clock.now(), mono: mono()) }
+        }
     case .review: model.tab = .review
     }
     let runtime = Runtime(store: ctx.store, terminal: terminal)
@@ -47,15 +66,22 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen) throws {
         }
         guard let msg = terminal.read(timeoutMs: model.tickIntervalMs(now: clock.now())) else {
             if terminal.stopSignal != nil { continue }
-            _ = model.update(.tick, now: clock.now())
+            pendingEffects(model.update(.tick, now: clock.now(), mono: mono()))
             continue
         }
-        var pending = model.update(msg, now: clock.now())
+        if !pendingEffects(model.update(msg, now: clock.now(), mono: mono())) { break loop }
+    }
+
+    /// Carries out effects in order (feeding replies back); false when one of them is quit.
+    @discardableResult
+    func pendingEffects(_ first: [Effect]) -> Bool {
+        var pending = first
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if effect == .quit { break loop }
-            if let reply = runtime.perform(effect) { pending += model.update(reply, now: clock.now()) }
+            if effect == .quit { return false }
+            if let reply = runtime.perform(effect) { pending += model.update(reply, now: clock.now(), mono: mono()) }
         }
+        return true
     }
 }
 
@@ -73,6 +99,11 @@ struct Runtime {
             case let .appendSession(line): try store.appendLine(store.sessionsPath, line)
             case let .saveDraft(card, text): try store.saveDraft(card, text: text)
             case let .writeFile(path, text): try FileIO.replace(path, Array(text.utf8))
+            case let .exportReport(name, markdown):
+                let dir = store.root + "/exports"
+                try FileIO.makeDirectory(dir)
+                try FileIO.replace(dir + "/" + name, Array(markdown.utf8))
+                return .saved(.success(dir + "/" + name))
             case let .openEditor(card, text):
                 return .editorReturned(card: card, text: editExternally(text))
             }

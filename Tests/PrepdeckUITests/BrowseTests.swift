@@ -112,7 +112,7 @@ import Testing
 
     @Test func spaceRevealsTheRenderedAnswerAndTabScrollsIt() {
         var m = makeModel(width: 120, height: 40)
-        #expect(m.screen().contains("Hidden. Press space to show it."))
+        #expect(m.screen().contains("Hidden. Press space to show it, Enter to answer it."))
         m.press(.char(" "))
         let s = m.screen()
         #expect(s.contains("Heading") && s.contains("Some bold and code.") && s.contains("• one"))
@@ -216,10 +216,13 @@ import Testing
         #expect(row.contains("learned") && row.contains("×2"))
     }
 
-    @Test func answerKeyExplainsForNow() {
+    @Test func enterAndAOpenTheAnswerEditor() {
         var m = makeModel()
-        m.press(.enter)
-        #expect(m.banner != nil)
+        m.press(.char("j"), .enter)
+        #expect(m.tab == .practice && m.practice.current?.question.id == "optimistic-locking-inventory")
+        var n = makeModel()
+        n.press(.char("a"))
+        #expect(n.tab == .practice && n.practice.phase == .answering)
     }
 
     @Test func deckTextCannotInjectEscapes() {

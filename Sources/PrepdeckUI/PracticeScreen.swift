@@ -1,0 +1,553 @@
+import Foundation
+import PrepdeckCore
+
+/// Time presets the setup form cycles through.
+let timingPresets: [PracticeTiming] = [.bankDefault, .secondsPerQuestion(120), .secondsPerQuestion(300), .secondsPerQuestion(600),
+                                       .secondsPerQuestion(900), .totalMinutes(20), .totalMinutes(30), .totalMinutes(45), .totalMinutes(60)]
+
+extension Keymap {
+    public static let practiceSetup: [Binding] = [
+        Binding([.char("j"), .down, .char("k"), .up], .down, "next / previous field"),
+        Binding([.char("h"), .left, .char("l"), .right], .toggle, "change the value; pick the option"),
+        Binding([.char(" ")], .toggle, "tick / untick the option (difficulty, kind, topics)", hint: "toggle"),
+        Binding([.enter], .answer, "start the session (on Topics: choose topics)", hint: "start"),
+    ]
+    public static let practiceAnswering: [Binding] = [
+        Binding([.ctrl("s")], .answer, "submit the answer", hint: "submit"),
+        Binding([.escape], .close, "leave the editor: resume, skip, end (the draft is kept)", hint: "menu"),
+        Binding([.ctrl("o")], .toggle, "edit in $VISUAL / $EDITOR", hint: "$EDITOR"),
+        Binding([.ctrl("z"), .ctrl("y")], .toggle, "undo / redo"),
+        Binding([.left, .right, .up, .down, .home, .end], .toggle, "move (also Ctrl-A Ctrl-E)"),
+        Binding([.alt("b"), .alt("f")], .toggle, "word left / right (also Ctrl-← Ctrl-→)"),
+        Binding([.backspace, .delete], .toggle, "delete"),
+        Binding([.function(1)], .help, "this help (the clock stops)"),
+    ]
+    public static let practiceComparing: [Binding] = [
+        Binding([.char("j"), .down, .char("k"), .up], .down, "next / previous key point"),
+        Binding([.char(" ")], .toggle, "tick the key point your answer covered", hint: "tick"),
+        Binding([.pageDown, .pageUp], .pageDown, "scroll the answers"),
+        Binding([.char("1"), .char("2"), .char("3"), .char("4")], .answer, "rate: Again, Hard, Good, Easy", hint: "rate"),
+    ]
+    public static let practiceSummary: [Binding] = [
+        Binding([.char("x")], .toggle, "export this session as Markdown", hint: "export"),
+        Binding([.enter], .answer, "a new session", hint: "new session"),
+        Binding([.char("j"), .char("k")], .down, "scroll"),
+    ]
+}
+
+extension AppModel {
+    // MARK: Starting
+
+    /// Starts a session with the given options (from the setup form or `prepdeck practice --count`).
+    public mutating func startPractice(_ options: PracticeOptions, now: Date, mono: Double) -> [Effect] {
+        var rng = random
+        let picked = pickPracticeQuestions(catalog.questions, filter: options.filter, order: options.order, count: options.count,
+                                           progress: progress, now: now, random: &rng)
+        random = rng
+        guard !picked.isEmpty else {
+            banner = Banner("No question matches these choices: widen the topics, difficulties or kinds.", isError: true)
+            return []
+        }
+        return beginSession(picked, timing: options.timing, now: now, mono: mono, returnToBrowse: false)
+    }
+
+    /// Answers one question from Browse, untimed.
+    mutating func answerFromBrowse(_ q: Question, now: Date, mono: Double) -> [Effect] {
+        beginSession([q], timing: .untimed, now: now, mono: mono, returnToBrowse: true)
+    }
+
+    mutating func beginSession(_ qs: [Question], timing: PracticeTiming, now: Date, mono: Double, returnToBrowse: Bool) -> [Effect] {
+        let budgets = timing.budgets(for: qs)
+        let items = zip(qs, budgets).map { PracticeItem(question: $0, budget: $1) }
+        var rng = random
+        let id = EventID.make(at: now, random: &rng)
+        random = rng
+        practice.session = PracticeSession(id: id, started: now, items: items, timed: timing != .untimed)
+        practice.returnToBrowse = returnToBrowse
+        practice.lastSummary = nil
+        tab = .practice
+        openQuestion(mono: mono)
+        return []
+    }
+
+    /// Shows the current question's editor with its draft, and starts its clock.
+    mutating func openQuestion(mono: Double) {
+        guard let item = practice.current else { return }
+        practice.phase = .answering
+        practice.menuOpen = false
+        practice.editor = TextEditor(text: drafts[item.question.id] ?? "")
+        practice.savedVersion = practice.editor.version
+        practice.savedAt = mono
+        practice.pointCursor = 0
+        practice.compareScroll = 0
+        practice.clockFrom = mono
+        layoutPractice()
+    }
+
+    // MARK: Keys
+
+    mutating func handlePracticeKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
+        switch practice.phase {
+        case .setup: return handleSetupKey(key, now: now, mono: mono)
+        case .answering: return handleAnsweringKey(key, now: now, mono: mono)
+        case .comparing: return handleComparingKey(key, now: now, mono: mono)
+        case .summary: return handleSummaryKey(key, now: now, mono: mono)
+        }
+    }
+
+    /// Setup rows: 0 count, 1 difficulty, 2 kind, 3 topics, 4 time, 5 order.
+    static let setupRows = 6
+
+    mutating func handleSetupKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
+        if var picker = topicPicker {
+            let topics = catalog.topicCounts.map(\.topic)
+            switch key {
+            case .char("j"), .down: picker = min(topics.count - 1, picker + 1)
+            case .char("k"), .up: picker = max(0, picker - 1)
+            case .char(" "):
+                let t = topics[picker]
+                if practice.options.filter.topics.contains(t) { practice.options.filter.topics.remove(t) } else { practice.options.filter.topics.insert(t) }
+            case .char("c"): practice.options.filter.topics = []
+            case .enter, .escape, .char("q"): topicPicker = nil; return []
+            default: return []
+            }
+            topicPicker = picker
+            return []
+        }
+        var o = practice.options
+        switch key {
+        case .char("j"), .down: practice.setupRow = min(AppModel.setupRows - 1, practice.setupRow + 1); practice.setupColumn = 0
+        case .char("k"), .up: practice.setupRow = max(0, practice.setupRow - 1); practice.setupColumn = 0
+        case .char("h"), .left, .char("l"), .right:
+            let d = (key == .char("h") || key == .left) ? -1 : 1
+            switch practice.setupRow {
+            case 0: o.count = max(1, min(50, o.count + d))
+            case 1: practice.setupColumn = max(0, min(Difficulty.allCases.count - 1, practice.setupColumn + d))
+            case 2: practice.setupColumn = max(0, min(Kind.allCases.count - 1, practice.setupColumn + d))
+            case 4:
+                let k = timingPresets.firstIndex(of: o.timing) ?? 0
+                o.timing = timingPresets[(k + d + timingPresets.count) % timingPresets.count]
+            case 5:
+                let all = PracticeOrder.allCases
+                o.order = all[(all.firstIndex(of: o.order)! + d + all.count) % all.count]
+            default: break
+            }
+        case .char(" "):
+            switch practice.setupRow {
+            case 1:
+                let v = Difficulty.allCases[practice.setupColumn]
+                if o.filter.difficulties.contains(v) { o.filter.difficulties.remove(v) } else { o.filter.difficulties.insert(v) }
+            case 2:
+                let v = Kind.allCases[practice.setupColumn]
+                if o.filter.kinds.contains(v) { o.filter.kinds.remove(v) } else { o.filter.kinds.insert(v) }
+            case 3: topicPicker = 0
+            default: break
+            }
+        case .enter:
+            if practice.setupRow == 3 { topicPicker = 0; return [] }
+            practice.options = o
+            return startPractice(o, now: now, mono: mono)
+        default: return nil
+        }
+        practice.options = o
+        return []
+    }
+
+    mutating func handleAnsweringKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
+        guard var s = practice.session, s.items.indices.contains(s.index) else { return nil }
+        let card = s.items[s.index].question.id
+        if practice.menuOpen {
+            switch key {
+            case .enter, .escape, .char("r"):
+                practice.menuOpen = false
+                practice.resumeClock(at: mono)
+            case .char("s"):
+                practice.menuOpen = false
+                s.items[s.index].skipped = true
+                s.items[s.index].text = practice.editor.text
+                practice.session = s
+                return [saveDraftEffect(mono: mono)].compactMap { $0 } + nextQuestion(now: now, mono: mono)
+            case .char("e"), .char("q"):
+                practice.menuOpen = false
+                return [saveDraftEffect(mono: mono)].compactMap { $0 } + finishSession(outcome: "ended early", now: now)
+            default: break
+            }
+            return []
+        }
+        switch key {
+        case .escape:
+            practice.pauseClock(at: mono)
+            practice.menuOpen = true
+            return [saveDraftEffect(mono: mono)].compactMap { $0 }
+        case .ctrl("s"):
+            practice.pauseClock(at: mono)
+            s = practice.session!
+            s.items[s.index].text = practice.editor.text
+            s.items[s.index].submitted = true
+            practice.session = s
+            practice.phase = .comparing
+            practice.pointCursor = 0
+            practice.compareScroll = 0
+            // The text stays in the draft until the rating has been written.
+            return [saveDraftEffect(mono: mono, force: true)].compactMap { $0 }
+        case .ctrl("o"):
+            practice.pauseClock(at: mono)
+            return [.openEditor(card: card, text: practice.editor.text)]
+        case .function(1):
+            practice.pauseClock(at: mono)
+            showHelp = true
+            return []
+        default:
+            guard practice.editor.handle(key) else { return [] }
+            return [saveDraftEffect(mono: mono)].compactMap { $0 }
+        }
+    }
+
+    /// A draft save when the text changed and the last save is a second old (or `force`).
+    mutating func saveDraftEffect(mono: Double, force: Bool = false) -> Effect? {
+        guard let item = practice.current, practice.editor.version != practice.savedVersion else { return nil }
+        if !force && mono - practice.savedAt < 1 { return nil }
+        practice.savedVersion = practice.editor.version
+        practice.savedAt = mono
+        let text = practice.editor.text
+        drafts[item.question.id] = text.isEmpty ? nil : text
+        return .saveDraft(card: item.question.id, text: text)
+    }
+
+    mutating func handleComparingKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
+        guard var s = practice.session, s.items.indices.contains(s.index) else { return nil }
+        let q = s.items[s.index].question
+        switch key {
+        case .char("j"), .down: practice.pointCursor = min(q.keyPoints.count - 1, practice.pointCursor + 1)
+        case .char("k"), .up: practice.pointCursor = max(0, practice.pointCursor - 1)
+        case .char(" "):
+            if s.items[s.index].covered.contains(practice.pointCursor) { s.items[s.index].covered.remove(practice.pointCursor) }
+            else { s.items[s.index].covered.insert(practice.pointCursor) }
+            practice.session = s
+        case .pageDown: practice.compareScroll += 10
+        case .pageUp: practice.compareScroll = max(0, practice.compareScroll - 10)
+        case .char("1"), .char("2"), .char("3"), .char("4"):
+            guard let c = key.character, let r = Int(String(c)).flatMap(Rating.init(rawValue:)) else { return [] }
+            return rate(r, now: now, mono: mono)
+        default: return nil
+        }
+        return []
+    }
+
+    /// Logs the rating (mode practice) and the answer, clears the draft, and moves on.
+    mutating func rate(_ r: Rating, now: Date, mono: Double) -> [Effect] {
+        guard var s = practice.session, s.items.indices.contains(s.index) else { return [] }
+        var item = s.items[s.index]
+        var rng = random
+        let reviewID = EventID.make(at: now, random: &rng)
+        let answerID = EventID.make(at: now, random: &rng)
+        random = rng
+        let event = ReviewEvent(id: reviewID, card: item.question.id, rating: r, at: now, ms: Int(item.elapsed * 1000), mode: .practice)
+        let answer = AnswerRecord(id: answerID, card: item.question.id, at: now, session: s.id, text: item.text, seconds: item.elapsed,
+                                  budgetSeconds: item.budget, keyPoints: item.covered.sorted(), keyPointsTotal: item.question.keyPoints.count, rating: r)
+        item.rating = r
+        item.answerID = answerID
+        s.items[s.index] = item
+        practice.session = s
+        progress.apply(event)
+        answers[item.question.id, default: []].insert(answer, at: 0)
+        drafts[item.question.id] = nil
+        refreshDue(now: now, force: true)
+        let effects: [Effect] = [.appendReview(LogEntry.review(event).jsonLine), .appendAnswer(answer.jsonLine), .saveDraft(card: item.question.id, text: "")]
+        return effects + nextQuestion(now: now, mono: mono)
+    }
+
+    mutating func nextQuestion(now: Date, mono: Double) -> [Effect] {
+        guard var s = practice.session else { return [] }
+        if s.index + 1 < s.items.count {
+            s.index += 1
+            practice.session = s
+            openQuestion(mono: mono)
+            return []
+        }
+        return finishSession(outcome: "completed", now: now)
+    }
+
+    /// Ends the session: writes its summary (if anything was answered) and shows it.
+    mutating func finishSession(outcome: String, now: Date) -> [Effect] {
+        guard let s = practice.session else { return [] }
+        practice.session = nil
+        practice.clockFrom = nil
+        practice.menuOpen = false
+        let items = s.items.filter { $0.rating != nil || $0.skipped || $0.elapsed >= 1 }
+        let record = SessionRecord(id: s.id, started: s.started, ended: now, outcome: outcome, items: items.map { i in
+            SessionRecord.Item(card: i.question.id, title: i.question.title, seconds: i.elapsed, budgetSeconds: i.budget,
+                               keyPoints: i.covered.count, keyPointsTotal: i.question.keyPoints.count, rating: i.rating,
+                               skipped: i.skipped || i.rating == nil, answer: i.answerID)
+        })
+        if practice.returnToBrowse {
+            practice.phase = .setup
+            practice.returnToBrowse = false
+            tab = .browse
+            if let i = s.items.first, let r = i.rating {
+                let due = progress.schedule(i.question.id).due.map { shortInterval($0.timeIntervalSince(now)) } ?? "?"
+                banner = Banner("Answer saved · rated \(r.label) · next review in \(due)")
+            }
+            return items.contains { $0.rating != nil } ? [.appendSession(record.jsonLine)] : []
+        }
+        practice.lastSummary = record
+        practice.summaryScroll = 0
+        practice.phase = .summary
+        return record.items.isEmpty ? [] : [.appendSession(record.jsonLine)]
+    }
+
+    mutating func handleSummaryKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
+        switch key {
+        case .enter:
+            practice.phase = .setup
+            return []
+        case .char("x"):
+            guard let rec = practice.lastSummary else { return [] }
+            var byID: [String: AnswerRecord] = [:]
+            for list in answers.values { for a in list where a.session == rec.id { byID[a.id] = a } }
+            return [.exportReport(name: "session-\(rec.id).md", markdown: sessionReport(rec, answers: byID, catalog: catalog))]
+        case .char("j"), .down: practice.summaryScroll += 1
+        case .char("k"), .up: practice.summaryScroll = max(0, practice.summaryScroll - 1)
+        default: return nil
+        }
+        return []
+    }
+
+    /// Quitting with a session under way: keep the draft and write what was done.
+    mutating func leavePractice(now: Date, mono: Double) -> [Effect] {
+        guard practice.session != nil else { return [] }
+        practice.pauseClock(at: mono)
+        var effects = [saveDraftEffect(mono: mono, force: true)].compactMap { $0 }
+        let wasBrowse = practice.returnToBrowse
+        effects += finishSession(outcome: "quit", now: now)
+        if wasBrowse { banner = nil }
+        return effects
+    }
+
+    // MARK: Layout and drawing
+
+    /// The editor's area on the answering screen (also sets the editor's size).
+    mutating func layoutPractice() {
+        guard practice.phase == .answering, let item = practice.current else { return }
+        let r = answeringLayout(item.question).editor
+        practice.editor.resize(width: r.width, height: r.height)
+    }
+
+    func answeringLayout(_ q: Question) -> (header: Int, prompt: Rect, editor: Rect) {
+        let body = bodyRect
+        let promptLines = wrap(q.prompt, width: max(1, body.width - 4)).count
+        let promptH = min(promptLines + 2, max(3, body.height / 3))
+        let prompt = Rect(x: body.x, y: body.y + 1, width: body.width, height: promptH)
+        let editorBox = Rect(x: body.x, y: prompt.maxY, width: body.width, height: body.maxY - prompt.maxY)
+        return (body.y, prompt, Rect(x: editorBox.x + 2, y: editorBox.y + 1, width: editorBox.width - 4, height: editorBox.height - 2))
+    }
+
+    func drawPractice(_ g: inout Grid, in body: Rect, now: Date) {
+        switch practice.phase {
+        case .setup: drawSetup(&g, in: body)
+        case .answering: drawAnswering(&g, in: body)
+        case .comparing: drawComparing(&g, in: body, now: now)
+        case .summary: drawSummary(&g, in: body)
+        }
+    }
+
+    func drawSetup(_ g: inout Grid, in body: Rect) {
+        let t = theme
+        g.box(body, style: t.borderFocused, title: "New practice session", titleStyle: t.title)
+        let inner = Rect(x: body.x + 2, y: body.y + 1, width: body.width - 4, height: body.height - 2)
+        let o = practice.options
+        let labelW = 12
+        func row(_ k: Int, _ label: String, _ value: Line) {
+            let y = inner.y + 1 + k * 2
+            guard y < inner.maxY else { return }
+            let sel = practice.setupRow == k
+            g.put((sel ? "› " : "  ") + label, x: inner.x, y: y, style: sel ? t.accent.with(.bold) : t.text, clip: inner)
+            g.put(value, x: inner.x + labelW + 2, y: y, clip: inner)
+        }
+        func choices<T: Hashable>(_ all: [T], _ on: Set<T>, _ name: (T) -> String, row r: Int) -> Line {
+            var line: Line = []
+            for (k, v) in all.enumerated() {
+                let ticked = on.isEmpty || on.contains(v)
+                let cursor = practice.setupRow == r && practice.setupColumn == k
+                line.append(Span((ticked ? "[x] " : "[ ] ") + name(v), cursor ? t.selected : t.text))
+                line.append(Span("  "))
+            }
+            return line
+        }
+        let arrows = { (s: String, k: Int) -> Line in
+            [Span("◂ ", t.muted), Span(s, self.practice.setupRow == k ? t.selected : t.text), Span(" ▸", t.muted)]
+        }
+        row(0, "Questions", arrows("\(o.count)", 0))
+        row(1, "Difficulty", choices(Difficulty.allCases, o.filter.difficulties, { $0.label }, row: 1))
+        row(2, "Kind", choices(Kind.allCases, o.filter.kinds, { $0.short }, row: 2))
+        let topics = o.filter.topics.isEmpty ? "all topics" : o.filter.topics.sorted().joined(separator: ", ")
+        row(3, "Topics", [Span(truncate(topics, to: max(4, inner.width - labelW - 30)), practice.setupRow == 3 ? t.selected : t.text), Span("  (Enter to choose)", t.muted)])
+        row(4, "Time", arrows(o.timing.label, 4))
+        row(5, "Order", arrows(o.order.label, 5))
+        let pool = catalog.questions.filter { o.filter.admits($0, status: .new) }.count
+        let y = inner.y + 1 + AppModel.setupRows * 2
+        if y < inner.maxY {
+            g.put([Span("\(pool) questions match · ", t.muted), Span("Enter", t.hintKey), Span(" starts \(min(pool, o.count)) of them", t.muted)], x: inner.x, y: y, clip: inner)
+        }
+        if let picker = topicPicker {
+            let all = catalog.topicCounts
+            let w = min(body.width - 4, 44), h = min(body.height - 2, all.count + 2)
+            let r = Rect(x: body.x + (body.width - w) / 2, y: body.y + 1, width: w, height: h)
+            g.fill(r, style: t.overlay)
+            g.box(r, style: t.borderFocused, title: "Topics · space ticks · c clears · Enter done", titleStyle: t.title)
+            let pin = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+            let top = max(0, min(picker - pin.height / 2, all.count - pin.height))
+            for (k, tc) in all.dropFirst(top).prefix(pin.height).enumerated() {
+                let idx = top + k
+                let on = o.filter.topics.contains(tc.topic)
+                let style = idx == picker ? t.selected : t.text
+                if idx == picker { g.fill(Rect(x: pin.x, y: pin.y + k, width: pin.width, height: 1), style: style) }
+                g.put((on ? "[x] " : "[ ] ") + "\(tc.topic) (\(tc.count))", x: pin.x, y: pin.y + k, style: style, clip: pin)
+            }
+        }
+    }
+
+    /// The countdown text and its style: normal, warning in the last 20 %, overtime after zero.
+    func countdown(_ item: PracticeItem) -> (String, Style) {
+        guard let budget = item.budget, let left = item.remaining else {
+            return ("⏱ " + clockText(item.elapsed), theme.accent)
+        }
+        if left < 0 { return ("⏱ +" + clockText(-left) + " over " + clockText(Double(budget)), theme.danger) }
+        let style = left <= Double(budget) * 0.2 ? theme.warning : theme.accent
+        return ("⏱ " + clockText(left.rounded(.up)) + " / " + clockText(Double(budget)), style)
+    }
+
+    func drawAnswering(_ g: inout Grid, in body: Rect) {
+        guard let s = practice.session, let item = practice.current else { return }
+        let t = theme
+        let q = item.question
+        let layout = answeringLayout(q)
+        let (clock, clockStyle) = countdown(item)
+        let head = "Question \(s.index + 1) of \(s.items.count) · \(q.difficulty.label) · \(q.kind.label) · \(q.topics.first ?? "")"
+        let cw = displayWidth(clock)
+        g.put(" " + truncate(head, to: max(1, body.width - cw - 4)), x: body.x, y: body.y, style: t.title)
+        g.put(clock + " ", x: body.maxX - cw - 1, y: body.y, style: clockStyle)
+        g.box(layout.prompt, style: t.border, title: q.title, titleStyle: t.title)
+        let pin = Rect(x: layout.prompt.x + 2, y: layout.prompt.y + 1, width: layout.prompt.width - 4, height: layout.prompt.height - 2)
+        for (k, l) in wrap(q.prompt, width: pin.width).prefix(pin.height).enumerated() { g.put(l, x: pin.x, y: pin.y + k, style: t.text, clip: pin) }
+        let e = layout.editor
+        let box = Rect(x: e.x - 2, y: e.y - 1, width: e.width + 4, height: e.height + 2)
+        let words = practice.editor.wordCount
+        g.box(box, style: t.borderFocused, title: "Your answer · \(words) word\(words == 1 ? "" : "s") · \(practice.editor.lineCount) line\(practice.editor.lineCount == 1 ? "" : "s")", titleStyle: t.title)
+        var ed = practice.editor
+        ed.draw(&g, in: e, style: t.text, placeholder: "Type your answer. Ctrl-S submits, Esc leaves (the draft is kept), Ctrl-O opens $EDITOR.", placeholderStyle: t.muted, focused: !practice.menuOpen)
+        if practice.menuOpen {
+            let lines: [(String, String)] = [("Enter", "resume (the clock runs again)"), ("s", "skip this question"), ("e", "end the session and see the summary")]
+            let w = min(body.width - 4, 52), h = lines.count + 4
+            let r = Rect(x: body.x + (body.width - w) / 2, y: body.y + (body.height - h) / 2, width: w, height: h)
+            g.fill(r, style: t.overlay)
+            g.box(r, style: t.borderFocused, title: "Paused · draft saved", titleStyle: t.title)
+            for (k, (key, text)) in lines.enumerated() {
+                g.put(key, x: r.x + 3, y: r.y + 2 + k, style: t.hintKey)
+                g.put(text, x: r.x + 11, y: r.y + 2 + k, style: t.text, clip: r.inset(1))
+            }
+        }
+    }
+
+    func drawComparing(_ g: inout Grid, in body: Rect, now: Date) {
+        guard let s = practice.session, let item = practice.current else { return }
+        let t = theme
+        let q = item.question
+        var head = "Compare · question \(s.index + 1) of \(s.items.count) · you took " + clockText(item.elapsed)
+        if let b = item.budget { head += " of " + clockText(Double(b)) + (item.elapsed > Double(b) ? " (overtime " + clockText(item.elapsed - Double(b)) + ")" : "") }
+        g.put(" " + truncate(head, to: body.width - 2), x: body.x, y: body.y, style: t.title)
+        // Bottom: key points and the rating bar.
+        let pointsH = min(q.keyPoints.count + 2, max(4, body.height / 3))
+        let ratingY = body.maxY - 1
+        let points = Rect(x: body.x, y: ratingY - pointsH, width: body.width, height: pointsH)
+        let top = Rect(x: body.x, y: body.y + 1, width: body.width, height: points.y - body.y - 1)
+        let mine: [Line] = item.text.isEmpty ? [[Span("(empty)", t.muted)]] : wrap(item.text, width: max(1, (body.width >= 100 ? body.width / 2 : body.width) - 4)).map { [Span($0, t.text)] }
+        if body.width >= 100 {
+            let left = Rect(x: top.x, y: top.y, width: top.width / 2, height: top.height)
+            let right = Rect(x: left.maxX, y: top.y, width: top.width - left.width, height: top.height)
+            drawScrolled(&g, mine, in: left, title: "Your answer")
+            drawScrolled(&g, Markdown.render(q.answer, width: right.width - 4, theme: t), in: right, title: "Model answer")
+        } else {
+            var lines = mine
+            lines.append([])
+            lines.append([Span("── Model answer " + String(repeating: "─", count: max(0, top.width - 20)), t.heading)])
+            lines += Markdown.render(q.answer, width: top.width - 4, theme: t)
+            drawScrolled(&g, lines, in: top, title: "Your answer, then the model answer")
+        }
+        let covered = item.covered.count
+        g.box(points, style: t.borderFocused, title: "Key points your answer covered · \(covered)/\(q.keyPoints.count) · space ticks", titleStyle: t.title)
+        let pin = Rect(x: points.x + 2, y: points.y + 1, width: points.width - 4, height: points.height - 2)
+        let first = max(0, min(practice.pointCursor - pin.height + 1, q.keyPoints.count - pin.height))
+        for (k, p) in q.keyPoints.enumerated().dropFirst(first).prefix(pin.height) {
+            let y = pin.y + k - first
+            let sel = k == practice.pointCursor
+            let mark = item.covered.contains(k) ? "[x] " : "[ ] "
+            if sel { g.fill(Rect(x: pin.x, y: y, width: pin.width, height: 1), style: t.selected) }
+            g.put(mark + p, x: pin.x, y: y, style: sel ? t.selected : (item.covered.contains(k) ? t.success : t.text), clip: pin)
+        }
+        drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now)
+    }
+
+    /// "1 Again · 10m   2 Hard · 1d   3 Good · 4d   4 Easy · 9d" from the real scheduler.
+    func drawRatingBar(_ g: inout Grid, card: String, y: Int, x: Int, width: Int, now: Date) {
+        let previews = progress.scheduler.previews(progress.schedule(card), cardID: card, at: now)
+        var cx = x + 1
+        g.put("Rate:", x: cx, y: y, style: theme.muted)
+        cx += 6
+        for p in previews {
+            let label = "\(p.rating.label) · \(shortInterval(p.due.timeIntervalSince(now)))"
+            if cx + displayWidth(label) + 4 > x + width { break }
+            cx = g.put("\(p.rating.rawValue)", x: cx, y: y, style: theme.hintKey)
+            cx = g.put(" " + label + "   ", x: cx, y: y, style: theme.text)
+        }
+    }
+
+    func drawScrolled(_ g: inout Grid, _ lines: [Line], in r: Rect, title: String) {
+        g.box(r, style: theme.border, title: title, titleStyle: theme.title)
+        let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+        let top = max(0, min(practice.compareScroll, lines.count - inner.height))
+        for (k, l) in lines.dropFirst(top).prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
+        if lines.count > inner.height {
+            let label = " \(top > 0 ? "↑" : " ")\(top < lines.count - inner.height ? "↓" : " ") PgUp/PgDn "
+            g.put(label, x: r.maxX - displayWidth(label) - 2, y: r.maxY - 1, style: theme.muted)
+        }
+    }
+
+    func drawSummary(_ g: inout Grid, in body: Rect) {
+        let t = theme
+        guard let rec = practice.lastSummary else { return }
+        g.box(body, style: t.borderFocused, title: "Session summary · \(rec.outcome)", titleStyle: t.title)
+        let inner = Rect(x: body.x + 2, y: body.y + 1, width: body.width - 4, height: body.height - 2)
+        var lines: [Line] = []
+        let timeW = 17, pointsW = 7, ratingW = 7
+        let titleW = max(8, inner.width - timeW - pointsW - ratingW - 6)
+        lines.append([Span(fit("#  Question", titleW + 3), t.muted), Span(fit("Time / budget", timeW), t.muted), Span(fit("Points", pointsW), t.muted), Span("Rating", t.muted)])
+        for (k, i) in rec.items.enumerated() {
+            var time = i.skipped ? "skipped" : clockText(i.seconds)
+            var timeStyle = t.text
+            if let b = i.budgetSeconds, !i.skipped {
+                time += " / " + clockText(Double(b))
+                if i.seconds > Double(b) { timeStyle = t.danger; time += " +" }
+            }
+            let ratingStyle: Style = i.rating == .again ? t.danger : i.rating == .easy || i.rating == .good ? t.success : t.text
+            lines.append([Span(fit("\(k + 1)", 3), t.muted), Span(fit(i.title, titleW), t.text), Span(fit(time, timeW), timeStyle),
+                          Span(fit(i.skipped ? "–" : "\(i.keyPoints)/\(i.keyPointsTotal)", pointsW), t.text),
+                          Span(i.rating?.label ?? "–", ratingStyle)])
+        }
+        lines.append([])
+        let covered = rec.items.reduce(0) { $0 + $1.keyPoints }, total = rec.items.reduce(0) { $0 + $1.keyPointsTotal }
+        var totals = "Total: " + clockText(rec.totalSeconds)
+        if let b = rec.totalBudget { totals += " of " + clockText(Double(b)) }
+        totals += " · key points \(covered)/\(total)"
+        let answered = rec.items.filter { $0.rating != nil }.count
+        totals += " · \(answered) answered, \(rec.items.count - answered) skipped"
+        lines.append([Span(totals, t.title)])
+        lines.append([Span("Saved to sessions.jsonl. ", t.muted), Span("x", t.hintKey), Span(" exports it as Markdown, ", t.muted), Span("Enter", t.hintKey), Span(" starts a new session.", t.muted)])
+        let top = max(0, min(practice.summaryScroll, lines.count - inner.height))
+        for (k, l) in lines.dropFirst(top).prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
+    }
+}
+
+extension Key {
+    var character: Character? { if case let .char(c) = self { return c }; return nil }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import PrepdeckUI
+
+@Suite struct EditorTests {
+    func editor(_ text: String = "", width: Int = 20, height: Int = 5) -> TextEditor {
+        var e = TextEditor(text: text)
+        e.resize(width: width, height: height)
+        return e
+    }
+
+    func type(_ e: inout TextEditor, _ s: String) { for c in s { e.handle(c == "\n" ? .enter : .char(c)) } }
+
+    func render(_ e: TextEditor, width: Int = 20, height: Int = 5) -> (String, (x: Int, y: Int)?) {
+        var g = Grid(width: width, height: height)
+        var copy = e
+        copy.draw(&g, in: Rect(x: 0, y: 0, width: width, height: height), style: .plain)
+        var text = g.text
+        while text.hasSuffix("\n") { text.removeLast() }
+        return (text, g.cursor)
+    }
+
+    @Test func typingEnterAndCounts() {
+        var e = editor()
+        type(&e, "hello world\nsecond line")
+        #expect(e.text == "hello world\nsecond line")
+        #expect(e.wordCount == 4 && e.lineCount == 2)
+        #expect(e.row == 1 && e.col == 11)
+    }
+
+    @Test func arrowsHomeEndAndCtrlAE() {
+        var e = editor("abc\ndef")
+        e.handle(.left); #expect(e.col == 2)
+        e.handle(.home); #expect(e.col == 0)
+        e.handle(.left); #expect(e.row == 0 && e.col == 3) // wraps to the end of the previous line
+        e.handle(.ctrl("a")); #expect(e.col == 0)
+        e.handle(.ctrl("e")); #expect(e.col == 3)
+        e.handle(.right); #expect(e.row == 1 && e.col == 0)
+        e.handle(.end); #expect(e.col == 3)
+        e.handle(.up); #expect(e.row == 0 && e.col == 3)
+        e.handle(.down); #expect(e.row == 1)
+    }
+
+    @Test func wordMoves() {
+        var e = editor("one two  three")
+        e.handle(.alt("b")); #expect(e.col == 9)
+        e.handle(.alt("b")); #expect(e.col == 4)
+        e.handle(.ctrlLeft); #expect(e.col == 0)
+        e.handle(.alt("f")); #expect(e.col == 3)
+        e.handle(.ctrlRight); #expect(e.col == 7)
+    }
+
+    @Test func backspaceAndDeleteJoinLines() {
+        var e = editor("ab\ncd")
+        e.handle(.home)
+        e.handle(.backspace)
+        #expect(e.text == "abcd" && e.col == 2)
+        e.handle(.delete)
+        #expect(e.text == "abd")
+        e.handle(.end)
+        e.handle(.delete) // nothing after the end
+        #expect(e.text == "abd")
+    }
+
+    @Test func tabInsertsSpaces() {
+        var e = editor()
+        e.handle(.tab)
+        #expect(e.text == "    ")
+    }
+
+    @Test func undoRedoGroupByTypingRuns() {
+        var e = editor()
+        type(&e, "hello world")
+        #expect(e.text == "hello world")
+        e.handle(.ctrl("z"))
+        #expect(e.text == "hello ")
+        e.handle(.ctrl("z"))
+        #expect(e.text == "")
+        e.handle(.ctrl("y"))
+        #expect(e.text == "hello ")
+        e.handle(.ctrl("y"))
+        #expect(e.text == "hello world")
+        // Deleting is its own group; a new edit clears the redo stack.
+        e.handle(.backspace); e.handle(.backspace)
+        #expect(e.text == "hello wor")
+        e.handle(.ctrl("z"))
+        #expect(e.text == "hello world")
+        type(&e, "!")
+        e.handle(.ctrl("y"))
+        #expect(e.text == "hello world!")
+        // Cursor movement ends a group.
+        type(&e, "ab")
+        e.handle(.left)
+        type(&e, "c")
+        e.handle(.ctrl("z"))
+        #expect(e.text == "hello world!ab")
+    }
+
+    @Test func softWrapsAtSpacesByCells() {
+        let e = editor("the quick brown fox jumps over", width: 10, height: 5)
+        let (text, _) = render(e, width: 10, height: 5)
+        #expect(text == "the quick\nbrown fox\njumps over")
+    }
+
+    @Test func wideCharactersWrapByCellsAndTheCursorFollows() {
+        var e = editor("", width: 6, height: 3)
+        type(&e, "日本語のテ")
+        let (text, cursor) = render(e, width: 6, height: 3)
+        #expect(text == "日本語\nのテ")
+        #expect(cursor?.x == 4 && cursor?.y == 1)
+        e.handle(.up)
+        #expect(e.row == 0 && e.col == 2) // same cell column (4) on the row above
+    }
+
+    @Test func scrollsToKeepTheCursorVisible() {
+        var e = editor("", width: 10, height: 3)
+        type(&e, "1\n2\n3\n4\n5")
+        var (text, cursor) = render(e, width: 10, height: 3)
+        #expect(text == "3\n4\n5" && cursor?.y == 2)
+        for _ in 0..<4 { e.handle(.up) }
+        (text, cursor) = render(e, width: 10, height: 3)
+        #expect(text.hasPrefix("1\n2\n3") && cursor?.y == 0)
+        e.handle(.pageDown)
+        #expect(e.row == 2)
+    }
+
+    @Test func pasteIsOneUndoStepAndKeepsLines() {
+        var e = editor()
+        type(&e, "x")
+        e.paste("a\r\nb\tc\nd")
+        #expect(e.text == "xa\nb    c\nd")
+        e.handle(.ctrl("z"))
+        #expect(e.text == "x")
+    }
+
+    @Test func pastingAMegabyteKeepsEveryLine() {
+        // Speed is measured by the benchmark (docs/performance.md); this checks the result.
+        var e = editor(width: 80, height: 20)
+        let line = String(repeating: "word ", count: 19) + "end\n"
+        let big = String(repeating: line, count: 1_000_000 / line.utf8.count)
+        e.paste(big)
+        e.handle(.char("z"))
+        var g = Grid(width: 80, height: 20)
+        e.draw(&g, in: Rect(x: 0, y: 0, width: 80, height: 20), style: .plain)
+        #expect(e.lineCount == 1_000_000 / line.utf8.count + 1)
+        #expect(e.text == big + "z")
+        #expect(g.cursor?.y == 19 && g.text.hasSuffix("z"))
+    }
+
+    @Test func placeholderWhenEmpty() {
+        var e = editor()
+        var g = Grid(width: 20, height: 3)
+        e.draw(&g, in: Rect(x: 0, y: 0, width: 20, height: 3), style: .plain, placeholder: "Type here")
+        #expect(g.text.hasPrefix("Type here"))
+    }
+}
