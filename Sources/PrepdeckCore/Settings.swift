@@ -10,6 +10,11 @@ public struct Settings: Sendable, Equatable {
     public var fuzz: Bool = true
     public var newPerDay: Int = 10
     public var parameters: [Double] = FSRS.defaultParameters
+    /// Cards left out of Review until unsuspended (extension of the format: `"suspended": [ids]`).
+    public var suspended: [String] = []
+    /// Cards left out of Review until a study day has passed: id → last buried day `YYYY-MM-DD`
+    /// (extension of the format: `"buried": {"id": "2026-11-29"}`).
+    public var buried: [String: String] = [:]
 
     public init() {}
 
@@ -71,7 +76,25 @@ public struct Settings: Sendable, Equatable {
             }
             s.parameters = values
         }
+        if let n = node["suspended"] {
+            guard let items = n.array, items.allSatisfy({ $0.string != nil }) else { throw fail(n, "suspended", "an array of question ids") }
+            s.suspended = items.map { $0.string! }
+        }
+        if let n = node["buried"] {
+            guard case let .object(members) = n.value, members.allSatisfy({ $0.value.string.map { RFC3339.parse($0 + "T00:00:00Z") != nil } ?? false }) else {
+                throw fail(n, "buried", "an object of question id → \"YYYY-MM-DD\"")
+            }
+            for m in members { s.buried[m.key] = m.value.string! }
+        }
         return s
+    }
+
+    /// Cards Review leaves out on study day `day`: the suspended ones and those buried through that day.
+    public func excludedCards(onDay day: Int) -> Set<String> {
+        var out = Set(suspended)
+        let today = RFC3339.formatDay(day)
+        for (id, until) in buried where until >= today { out.insert(id) }
+        return out
     }
 
     /// The settings as JSON members, merged into `base` (unknown fields of `base` are kept).
@@ -85,10 +108,11 @@ public struct Settings: Sendable, Equatable {
             ("fuzz", .bool(fuzz)),
             ("new_per_day", .int(newPerDay)),
             ("parameters", .arr(parameters.map { .number($0) })),
-        ]
+        ] + (suspended.isEmpty ? [] : [("suspended", .arr(suspended.map { .string($0) }))])
+          + (buried.isEmpty ? [] : [("buried", .obj(buried.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
         var members: [(key: String, value: JSONNode)] = known.map { (key: $0.0, value: JSONNode($0.1)) }
         if case let .object(old)? = base?.value {
-            let names = Set(known.map(\.0))
+            let names = Set(known.map(\.0) + ["suspended", "buried"])
             members += old.filter { !names.contains($0.key) }
         }
         return .object(members)

@@ -34,6 +34,7 @@ public struct AppModel: Sendable {
     public var readOnly: String?
     public var browse: BrowseState
     public var practice = PracticeState()
+    public var review = ReviewState()
     /// The topic picker of the practice setup form (its cursor), when open.
     public var topicPicker: Int?
     /// Unsubmitted answers by question id (mirrors `drafts/`).
@@ -96,6 +97,7 @@ public struct AppModel: Sendable {
             case .comparing: return "Practice · compare and rate"
             case .summary: return "Practice · summary"
             }
+        case .review: return review.editor != nil ? "Review · writing an answer" : "Review"
         default: return tab.name
         }
     }
@@ -112,6 +114,7 @@ public struct AppModel: Sendable {
             case .comparing: return Keymap.practiceComparing + Keymap.global
             case .summary: return Keymap.practiceSummary + Keymap.global
             }
+        case .review: return review.editor != nil ? Keymap.reviewEditor : Keymap.review + Keymap.global
         default: return Keymap.global
         }
     }
@@ -144,6 +147,7 @@ public struct AppModel: Sendable {
             effects.append(save) // autosave, at most a second behind the typing
         }
         refreshDue(now: now)
+        if tab == .review { fillReview(now: now, mono: m) }
         browse.layout(bodyRect)
         browse.clamp(self)
         layoutPractice()
@@ -151,7 +155,9 @@ public struct AppModel: Sendable {
     }
 
     /// Whether keys go to a text editor (so letters are text, not commands).
-    var editorFocused: Bool { tab == .practice && practice.phase == .answering && !practice.menuOpen }
+    var editorFocused: Bool {
+        (tab == .practice && practice.phase == .answering && !practice.menuOpen) || (tab == .review && review.editor != nil)
+    }
 
     /// The screen area between the tab bar and the banner / hint rows.
     var bodyRect: Rect {
@@ -175,6 +181,7 @@ public struct AppModel: Sendable {
         case .tick:
             return []
         case let .paste(text):
+            if editorFocused && tab == .review { review.editor?.paste(text); return [] }
             if editorFocused { practice.editor.paste(text); return [saveDraftEffect(mono: mono)].compactMap { $0 } }
             if tab == .browse && browse.searching {
                 browse.filter.search += text.replacingOccurrences(of: "\n", with: " ")
@@ -219,6 +226,7 @@ public struct AppModel: Sendable {
         // Text input (search, the answer editor) and menus take the keys before the global map.
         if tab == .browse, let effects = browse.handleModalKey(key, model: self, now: now) { return effects }
         if tab == .practice, let effects = handlePracticeKey(key, now: now, mono: mono) { return effects }
+        if tab == .review, let effects = handleReviewKey(key, now: now, mono: mono) { return effects }
         let bindings = activeBindings
         guard let action = Keymap.action(for: key, in: bindings) else { return [] }
         switch action {
@@ -278,7 +286,7 @@ public struct AppModel: Sendable {
         switch tab {
         case .browse: browse.draw(&g, in: body, model: self, now: now)
         case .practice: drawPractice(&g, in: body, now: now)
-        case .review: drawPlaceholder(&g, in: body, title: "Review", text: "\(dueNow) cards are due now. The review screen shows them one by one with the interval each rating would give.")
+        case .review: drawReview(&g, in: body, now: now)
         case .stats: drawPlaceholder(&g, in: body, title: "Stats", text: "Due forecast, review heat map, retention and per-topic mastery.")
         }
         if let b = banner {

@@ -146,9 +146,19 @@ public struct BrowseState: Sendable {
             } else {
                 detailScroll = 0
             }
-        case .answer:
+        case .toggle:
             guard let i = selectedIndex else { return [] }
-            m.banner = Banner("The answer editor arrives with timed practice; \"\(m.catalog.questions[i].title)\" is selected.")
+            let id = m.catalog.questions[i].id
+            var s = m.progress.settings
+            if let k = s.suspended.firstIndex(of: id) {
+                s.suspended.remove(at: k)
+                m.banner = Banner("Unsuspended: Review shows it again when it is due.")
+            } else {
+                s.suspended.append(id)
+                m.banner = Banner("Suspended: Review leaves it out until you press s here again.")
+            }
+            m.progress.settings = s
+            return [.saveSettings(s)]
         default: break
         }
         return []
@@ -254,7 +264,8 @@ public struct BrowseState: Sendable {
             case .learned: statusStyle = t.statusLearned
             }
             let sx = r.maxX - right + 1
-            g.put(fit(status.rawValue, 8), x: sx, y: y, style: isSel ? base : statusStyle, clip: r)
+            let suspended = m.progress.settings.suspended.contains(q.id)
+            g.put(fit(suspended ? "suspend" : status.rawValue, 8), x: sx, y: y, style: isSel ? base : (suspended ? t.muted : statusStyle), clip: r)
             if showCount {
                 let c = info.practiced > 0 ? "×\(info.practiced)" : ""
                 g.put(String(repeating: " ", count: max(0, 4 - c.count)) + c, x: r.maxX - 4, y: y, style: isSel ? base : t.muted, clip: r)

@@ -1,4 +1,5 @@
 import Foundation
+import PrepdeckCore
 
 /// A key press, independent of the terminal library.
 public enum Key: Sendable, Equatable, Hashable {
@@ -71,6 +72,8 @@ public enum Effect: Sendable, Equatable {
     /// Suspend the UI and edit `text` in $VISUAL/$EDITOR; the result comes back as `.editorReturned`.
     case openEditor(card: String, text: String)
     case writeFile(path: String, text: String)
+    /// Replace settings.json (bury / suspend are kept there).
+    case saveSettings(Settings)
     /// Write a session report into the data directory's `exports/` folder; the path comes back as `.saved`.
     case exportReport(name: String, markdown: String)
 }

@@ -47,6 +47,7 @@ public enum Keymap {
         Binding([.char("o")], .sort, "change the sort order", hint: "sort"),
         Binding([.char(" ")], .toggleAnswer, "show / hide the model answer", hint: "answer"),
         Binding([.enter, .char("a")], .answer, "answer this question (untimed practice)", hint: "answer it"),
+        Binding([.char("s")], .toggle, "suspend / unsuspend the card (Review leaves it out)"),
     ]
 
     public static let filterMenu: [Binding] = [

@@ -56,6 +56,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         }
     case .review: model.tab = .review
     }
+    _ = model.update(.tick, now: clock.now(), mono: mono()) // fills the review queue before the first frame
     let runtime = Runtime(store: ctx.store, terminal: terminal)
     loop: while true {
         terminal.draw(model.view(now: clock.now()))
@@ -99,6 +100,7 @@ struct Runtime {
             case let .appendSession(line): try store.appendLine(store.sessionsPath, line)
             case let .saveDraft(card, text): try store.saveDraft(card, text: text)
             case let .writeFile(path, text): try FileIO.replace(path, Array(text.utf8))
+            case let .saveSettings(settings): try store.writeSettings(settings)
             case let .exportReport(name, markdown):
                 let dir = store.root + "/exports"
                 try FileIO.makeDirectory(dir)
