@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import PrepdeckCore
+@testable import PrepdeckUI
+
+@Suite struct ReviewTests {
+    /// One overdue review card, one card not yet due (first seen today), three new cards; new_per_day 3,
+    /// so two new cards are left today.
+    func model() -> AppModel {
+        let day: Double = 86400
+        let entries: [LogEntry] = [
+            .review(ReviewEvent(id: "o1", card: "caching-product-catalog", rating: .good, at: now.addingTimeInterval(-30 * day))),
+            .review(ReviewEvent(id: "o2", card: "caching-product-catalog", rating: .good, at: now.addingTimeInterval(-30 * day + 600))),
+            .review(ReviewEvent(id: "f1", card: "multi-region-social-app", rating: .easy, at: now.addingTimeInterval(-3600))),
+        ]
+        var m = makeModel(entries: entries, width: 100, height: 30)
+        m.progress.settings.newPerDay = 3
+        m.press(.char("R"))
+        return m
+    }
+
+    @Test func queueOrderAndProgressLine() {
+        var m = model()
+        var s = m.screen()
+        #expect(s.contains("1 due · 2 new · 0 learning"))
+        #expect(m.review.card == "caching-product-catalog")
+        #expect(s.contains("Recall your answer, then press space"))
+        #expect(s.contains("3 Good · ")) // the intervals show before the reveal too
+        m.press(.char("3"))
+        #expect(m.banner?.text.contains("Reveal the answer first") == true && m.review.card == "caching-product-catalog")
+        m.press(.char(" "))
+        s = m.screen()
+        #expect(s.contains("── Model answer") && s.contains("Key points"))
+        let effects = m.press(.char("3"))
+        guard case let .appendReview(line)? = effects.first, case let .review(r) = try! LogEntry.decode(line: ArraySlice(line.utf8)) else {
+            Issue.record("no review line"); return
+        }
+        #expect(r.card == "caching-product-catalog" && r.rating == .good && r.mode == .review)
+        // Then the new cards, in bank order.
+        #expect(m.review.card == "optimistic-locking-inventory")
+        #expect(m.screen().contains("0 due · 2 new · 0 learning · 1 reviewed"))
+    }
+
+    @Test func previewsMatchTheScheduler() {
+        var m = model()
+        m.press(.char(" "))
+        let card = m.review.card!
+        let fsrs = m.progress.scheduler
+        let good = fsrs.review(m.progress.schedule(card), cardID: card, rating: .good, at: now)
+        let label = "3 Good · " + shortInterval(good.due!.timeIntervalSince(now))
+        #expect(m.screen().contains(label))
+    }
+
+    @Test func undoRestoresEverythingAndSeveralLevels() {
+        var m = model()
+        let before = m.progress.schedule("caching-product-catalog")
+        m.press(.char(" "), .char("3"))
+        m.press(.char(" "), .char("1")) // the first new card: Again
+        #expect(m.progress.schedule("optimistic-locking-inventory").state == .learning)
+        var effects = m.press(.char("u"))
+        guard case let .appendReview(line)? = effects.first, case let .undo(u) = try! LogEntry.decode(line: ArraySlice(line.utf8)) else {
+            Issue.record("no undo line"); return
+        }
+        #expect(m.review.card == "optimistic-locking-inventory" && m.progress.schedule("optimistic-locking-inventory").state == .new)
+        #expect(!u.undo.isEmpty)
+        effects = m.press(.char("u"))
+        #expect(m.review.card == "caching-product-catalog")
+        #expect(m.progress.schedule("caching-product-catalog") == before)
+        m.press(.char("u"))
+        #expect(m.banner?.text == "Nothing to undo in this session.")
+        #expect(m.dueNow == 1)
+    }
+
+    @Test func learningStepsComeBackWhenTheirTimeComes() {
+        var m = model()
+        m.press(.char(" "), .char("3")) // review card done
+        m.press(.char(" "), .char("1")) // new card → Again, due in 1 minute
+        m.press(.char(" "), .char("3")) // second new card → Good, due in 10 minutes
+        #expect(m.review.card == nil)
+        #expect(m.screen().contains("Nothing is due right now.") && m.screen().contains("The next card is due in 1m"))
+        #expect(m.tickIntervalMs(now: now) > 0 && m.tickIntervalMs(now: now) <= 60_100)
+        let later = now.addingTimeInterval(61)
+        _ = m.update(.tick, now: later)
+        #expect(m.review.card == "optimistic-locking-inventory")
+        #expect(m.screen(at: later).contains("0 due · 0 new · 1 learning"))
+    }
+
+    @Test func nothingDueSaysWhenAndNewLimit() {
+        var m = model()
+        m.progress.settings.newPerDay = 0
+        _ = m.update(.tick, now: now)
+        m.press(.char(" "), .char("4"))
+        let s = m.screen()
+        #expect(s.contains("Nothing is due right now.") && s.contains("The next card is due in"))
+        #expect(s.contains("You have met today's limit of 0 new cards"))
+    }
+
+    @Test func writeAnAnswerFirst() {
+        var m = model()
+        m.press(.char("e"))
+        #expect(m.review.editor != nil && m.screen().contains("Your answer to:"))
+        m.type("LRU and TTL")
+        m.press(.ctrl("s"))
+        #expect(m.review.revealed && m.screen().contains("── Your answer") && m.screen().contains("LRU and TTL"))
+        let effects = m.press(.char("2"))
+        #expect(effects.contains { if case let .appendAnswer(l) = $0 { return l.contains("LRU and TTL") }; return false })
+    }
+
+    @Test func buryAndSuspend() {
+        var m = model()
+        var effects = m.press(.char("b"))
+        guard case let .saveSettings(s)? = effects.first else { Issue.record("no settings"); return }
+        #expect(s.buried["caching-product-catalog"] == "2026-11-29") // the study day of 10:00 UTC (04:00 rollover, UTC calendar)
+        #expect(m.review.card == "optimistic-locking-inventory" && m.dueNow == 1)
+        effects = m.press(.char("s"))
+        guard case let .saveSettings(s2)? = effects.first else { Issue.record("no settings"); return }
+        #expect(s2.suspended == ["optimistic-locking-inventory"])
+        #expect(m.review.card == "payment-service-testing")
+        // Tomorrow the buried card is back; the suspended one is not.
+        let tomorrow = now.addingTimeInterval(86400)
+        #expect(!m.progress.settings.excludedCards(onDay: m.calendar.day(of: tomorrow)).contains("caching-product-catalog"))
+        #expect(m.progress.settings.excludedCards(onDay: m.calendar.day(of: tomorrow)).contains("optimistic-locking-inventory"))
+        // Unsuspend from Browse.
+        m.press(.char("B"))
+        m.press(.char("j"))
+        effects = m.press(.char("s"))
+        guard case let .saveSettings(s3)? = effects.first else { Issue.record("no settings"); return }
+        #expect(s3.suspended.isEmpty)
+    }
+}
