@@ -140,6 +140,9 @@ public final class DataStore: @unchecked Sendable {
         if let tail = parsed.tail {
             do {
                 items.append(try decode(tail))
+            } catch where (try? JSONParser.parse(Array(tail))) != nil {
+                // Complete JSON without its newline, but not a valid entry: a bad line, not a torn one.
+                warnings.append(LogWarning(file: name, line: parsed.tailLine, column: error.column, message: "\(error.message) (line skipped)"))
             } catch {
                 if isReadOnly {
                     warnings.append(LogWarning(file: name, line: parsed.tailLine, column: nil, message: "torn last line (\(tail.count) bytes, an interrupted write) ignored"))

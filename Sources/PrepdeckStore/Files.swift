@@ -40,6 +40,7 @@ public enum FileIO {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(path): \(errnoText())") }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(path): it is a directory") }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw StoreError(.io, "cannot read \(path): not a regular file") }
         var out = [UInt8]()
         out.reserveCapacity(Int(st.st_size) + 1)
         var buf = [UInt8](repeating: 0, count: 1 << 20)
@@ -70,11 +71,14 @@ public enum FileIO {
 
     /// Appends bytes and `fsync`s before returning: when this returns, the data is on disk.
     public static func append(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
+        let isNew = !exists(path)
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StoreError(errno == EACCES || errno == EROFS ? .cannotCreate : .io, "cannot write \(path): \(errnoText())") }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)
         guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
+        // A new file's directory entry must be durable too.
+        if isNew { syncDirectory((path as NSString).deletingLastPathComponent) }
     }
 
     /// Replaces a file atomically: temporary file, `fsync`, `rename`, `fsync` of the directory.
@@ -120,6 +124,7 @@ public enum FileIO {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw StoreError(.cannotCreate, "cannot create directory \(path): \(errnoText())")
         }
+        syncDirectory(parent.isEmpty ? "." : parent)
     }
 
     public static func remove(_ path: String) { unlink(path) }

@@ -203,3 +203,20 @@ func waitForLine(_ pipe: Pipe) -> String {
 }
 
 let lockHolderScript = "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\nprint('held',flush=True)\ntime.sleep(60)"
+
+@Suite struct FileSafetyTests {
+    @Test func aCompleteLastLineThatIsNotAnEntryIsABadLineNotATornOne() throws {
+        let store = try DataStore(root: tempDir())
+        try FileIO.append(store.reviewsPath, Array((review("a").jsonLine + "\n{\"id\":\"b\"}").utf8))
+        let (entries, warnings) = try store.readReviews()
+        #expect(entries.map(\.id) == ["a"])
+        #expect(warnings.map(\.description) == ["reviews.jsonl:2:1: missing field \"at\" (line skipped)"])
+        #expect(!FileIO.exists(store.reviewsPath + ".torn"))
+        try store.append(review("c"))
+        #expect(try store.readReviews().entries.map(\.id) == ["a", "c"])
+    }
+
+    @Test func onlyRegularFilesAreRead() {
+        #expect(throws: StoreError.self) { try FileIO.read("/dev/zero") }
+    }
+}
