@@ -190,7 +190,7 @@ public struct BrowseState: Sendable {
 
     mutating func layout(_ body: Rect) {
         if body.width >= 100 {
-            let lw = max(40, min(64, body.width * 2 / 5))
+            let lw = max(44, min(70, body.width * 9 / 20))
             listRect = Rect(x: body.x + 1, y: body.y + 1, width: lw - 2, height: body.height - 2)
             detailRect = Rect(x: body.x + lw, y: body.y, width: body.width - lw, height: body.height)
         } else {
