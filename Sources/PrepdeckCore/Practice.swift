@@ -116,7 +116,7 @@ public struct SessionRecord: Sendable, Equatable {
 
 /// `m:ss` (or `h:mm:ss`) of a number of seconds; negative values get a leading `+` for overtime.
 public func clockText(_ seconds: Double) -> String {
-    let total = Int(abs(seconds).rounded(.down))
+    let total = Int(abs(seconds).rounded())
     let h = total / 3600, m = total % 3600 / 60, s = total % 60
     let body = h > 0 ? "\(h):" + RFC3339.pad(m, 2) + ":" + RFC3339.pad(s, 2) : "\(m):" + RFC3339.pad(s, 2)
     return body
@@ -205,7 +205,13 @@ public func sessionReport(_ session: SessionRecord, answers: [String: AnswerReco
             let ticked = Set(i.answer.flatMap { answers[$0]?.keyPoints } ?? [])
             md += "\n### Key points\n\n"
             for (n, p) in q.keyPoints.enumerated() { md += "- [\(ticked.contains(n) ? "x" : " ")] \(p)\n" }
-            md += "\n### Model answer\n\n" + q.answer + "\n"
+            // The model answer's headings go two levels down, under this question's heading.
+            var inFence = false
+            let answer = q.answer.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                if line.drop(while: { $0 == " " }).hasPrefix("```") { inFence.toggle() }
+                return !inFence && line.hasPrefix("#") ? "##" + line : String(line)
+            }.joined(separator: "\n")
+            md += "\n### Model answer\n\n" + answer + "\n"
         }
     }
     return md

@@ -110,7 +110,7 @@ public struct AppModel: Sendable {
         case .practice:
             switch practice.phase {
             case .setup: return Keymap.practiceSetup + Keymap.global
-            case .answering: return Keymap.practiceAnswering
+            case .answering: return practice.menuOpen ? Keymap.global : Keymap.practiceAnswering
             case .comparing: return Keymap.practiceComparing + Keymap.global
             case .summary: return Keymap.practiceSummary + Keymap.global
             }

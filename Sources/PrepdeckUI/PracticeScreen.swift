@@ -53,7 +53,9 @@ extension AppModel {
 
     /// Answers one question from Browse, untimed.
     mutating func answerFromBrowse(_ q: Question, now: Date, mono: Double) -> [Effect] {
-        beginSession([q], timing: .untimed, now: now, mono: mono, returnToBrowse: true)
+        // A session left running in the Practice tab ends first, so that its summary is written.
+        let ended = leavePractice(now: now, mono: mono, outcome: "ended early")
+        return ended + beginSession([q], timing: .untimed, now: now, mono: mono, returnToBrowse: true)
     }
 
     mutating func beginSession(_ qs: [Question], timing: PracticeTiming, now: Date, mono: Double, returnToBrowse: Bool) -> [Effect] {
@@ -166,11 +168,11 @@ extension AppModel {
                 s.items[s.index].skipped = true
                 s.items[s.index].text = practice.editor.text
                 practice.session = s
-                return [saveDraftEffect(mono: mono)].compactMap { $0 } + nextQuestion(now: now, mono: mono)
+                return [saveDraftEffect(mono: mono, force: true)].compactMap { $0 } + nextQuestion(now: now, mono: mono)
             case .char("e"), .char("q"):
                 practice.menuOpen = false
-                return [saveDraftEffect(mono: mono)].compactMap { $0 } + finishSession(outcome: "ended early", now: now)
-            default: break
+                return [saveDraftEffect(mono: mono, force: true)].compactMap { $0 } + finishSession(outcome: "ended early", now: now)
+            default: return nil // the tab keys and help work from the menu
             }
             return []
         }
@@ -178,7 +180,7 @@ extension AppModel {
         case .escape:
             practice.pauseClock(at: mono)
             practice.menuOpen = true
-            return [saveDraftEffect(mono: mono)].compactMap { $0 }
+            return [saveDraftEffect(mono: mono, force: true)].compactMap { $0 }
         case .ctrl("s"):
             practice.pauseClock(at: mono)
             s = practice.session!
@@ -314,12 +316,12 @@ extension AppModel {
     }
 
     /// Quitting with a session under way: keep the draft and write what was done.
-    mutating func leavePractice(now: Date, mono: Double) -> [Effect] {
+    mutating func leavePractice(now: Date, mono: Double, outcome: String = "quit") -> [Effect] {
         guard practice.session != nil else { return [] }
         practice.pauseClock(at: mono)
         var effects = [saveDraftEffect(mono: mono, force: true)].compactMap { $0 }
         let wasBrowse = practice.returnToBrowse
-        effects += finishSession(outcome: "quit", now: now)
+        effects += finishSession(outcome: outcome, now: now)
         if wasBrowse { banner = nil }
         return effects
     }

@@ -110,7 +110,7 @@ extension AppModel {
             var s = progress.settings
             if action == .filter {
                 s.buried[card] = RFC3339.formatDay(calendar.day(of: now))
-                banner = Banner("Buried until tomorrow (04:00).")
+                banner = Banner("Buried until the next study day (days start at 04:00).")
             } else {
                 if !s.suspended.contains(card) { s.suspended.append(card) }
                 banner = Banner("Suspended: it stays out of Review until you unsuspend it (s in Browse).")

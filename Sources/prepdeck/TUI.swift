@@ -77,10 +77,16 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     @discardableResult
     func pendingEffects(_ first: [Effect]) -> Bool {
         var pending = first
+        var failed = false
         while !pending.isEmpty {
             let effect = pending.removeFirst()
             if effect == .quit { return false }
-            if let reply = runtime.perform(effect) { pending += model.update(reply, now: clock.now(), mono: mono()) }
+            // After a failed write, nothing that deletes data runs (the draft stays until its answer is on disk).
+            if failed, case let .saveDraft(_, text) = effect, text.isEmpty { continue }
+            if let reply = runtime.perform(effect) {
+                if case .saved(.failure) = reply { failed = true }
+                pending += model.update(reply, now: clock.now(), mono: mono())
+            }
         }
         return true
     }

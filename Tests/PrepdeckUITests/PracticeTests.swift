@@ -185,3 +185,39 @@ import Testing
                 == pickPracticeQuestions(sampleQuestions, filter: QuestionFilter(), order: .random, count: 5, progress: p, now: now, random: &b).map(\.id))
     }
 }
+
+@Suite struct PracticeSafetyTests {
+    @Test func escapeSavesTheNewestTypingAtOnce() {
+        var m = makeModel()
+        var o = PracticeOptions()
+        o.count = 1
+        _ = m.startPractice(o, now: now, mono: 0)
+        _ = m.update(.key(.char("a")), now: now, mono: 2)   // autosaved ("a")
+        _ = m.update(.key(.char("b")), now: now, mono: 2.1) // not yet
+        let effects = m.update(.key(.escape), now: now, mono: 2.2)
+        #expect(effects == [.saveDraft(card: "caching-product-catalog", text: "ab")])
+    }
+
+    @Test func answeringFromBrowseEndsARunningSessionWithItsSummary() {
+        var m = makeModel()
+        var o = PracticeOptions()
+        o.count = 2
+        _ = m.startPractice(o, now: now, mono: 0)
+        _ = m.update(.key(.char("x")), now: now, mono: 5)
+        m.press(.escape)
+        _ = m.update(.key(.char("B")), now: now, mono: 6) // the menu is open: B goes to Browse
+        #expect(m.tab == .browse)
+        let effects = m.update(.key(.enter), now: now, mono: 7)
+        #expect(effects.contains { if case let .appendSession(l) = $0 { return l.contains("\"outcome\":\"ended early\"") }; return false })
+        #expect(m.practice.returnToBrowse && m.practice.session?.items.count == 1)
+    }
+
+    @Test func reportHeadingsNestUnderTheQuestion() {
+        let q = question("q-h", "Headings", answer: "## Part\n\ntext\n\n```python\n# a comment\n```")
+        let catalog = try! Catalog(banks: [Bank(file: "t", deck: Deck(id: "t", title: "T"), questions: [q])])
+        let rec = SessionRecord(id: "s", started: now, ended: now, outcome: "completed", items: [
+            .init(card: "q-h", title: "Headings", seconds: 5.96, budgetSeconds: 60, keyPoints: 1, keyPointsTotal: 3, rating: .good, skipped: false, answer: nil)])
+        let md = sessionReport(rec, answers: [:], catalog: catalog)
+        #expect(md.contains("#### Part") && md.contains("\n# a comment\n") && md.contains("0:06 of 1:00"))
+    }
+}
