@@ -37,7 +37,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "prepdeck-bench",
-            dependencies: ["PrepdeckCore", "PrepdeckStore"],
+            dependencies: ["PrepdeckCore", "PrepdeckStore", "PrepdeckUI"],
             path: "Benchmarks/PrepdeckBench"
         ),
         .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"]),

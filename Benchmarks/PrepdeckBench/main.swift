@@ -2,6 +2,7 @@
 //
 //   prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N]
 //   prepdeck-bench run [--data DIR] [--runs N] [--prepdeck PATH]
+//   prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
 //
 // Build it in release: `swift build -c release --product prepdeck-bench` (or scripts/bench.sh).
 import Foundation
@@ -153,9 +154,22 @@ case "run":
         print("(pass --prepdeck PATH to time `prepdeck list --json`)")
     }
 
+case "tui":
+    try tuiBench()
+
+case "bank":
+    try bankBench()
+
+case "tui-frame":
+    try tuiFrame()
+
+case "tui-real":
+    try tuiReal()
+
 default:
     print("""
     usage: prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N]
            prepdeck-bench run [--data DIR] [--runs N] [--prepdeck PATH] [--legacy]
+           prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
     """)
 }

@@ -76,33 +76,48 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// Parses JSON text. Errors carry the line and column of the offending character.
+///
+/// The parser reads the bytes through an unsafe buffer that is only valid inside `parse` (see `run`);
+/// `BankFormat.decode` drives the same primitives directly (internal, not public).
 public struct JSONParser {
-    private let bytes: [UInt8]
-    private var i = 0
-    private var line = 1
-    private var lineStart = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var line = 1
+    var lineStart = 0
+    var depth = 0
+    /// Scratch space for strings with escapes, reused from one string to the next.
+    private var scratch: [UInt8] = []
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
         try parse(Array(text.utf8))
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
-        var p = JSONParser(bytes: bytes)
-        // Skip a UTF-8 byte order mark.
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { p.i = 3; p.lineStart = 3 }
-        p.skipSpace()
-        guard p.i < bytes.count else { throw p.error("empty document: expected a JSON value") }
-        let v = try p.parseValue()
-        p.skipSpace()
-        if p.i < bytes.count { throw p.error("unexpected \(p.describeCurrent()) after the end of the JSON value") }
-        return v
+        try run(bytes) { (p: inout JSONParser) throws(JSONSyntaxError) -> JSONNode in
+            p.skipSpace()
+            guard p.i < p.bytes.count else { throw p.error("empty document: expected a JSON value") }
+            let v = try p.parseValue()
+            p.skipSpace()
+            if p.i < p.bytes.count { throw p.error("unexpected \(p.describeCurrent()) after the end of the JSON value") }
+            return v
+        }
     }
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    /// Runs `body` with a parser over `bytes`, positioned after a UTF-8 byte order mark if there is one.
+    static func run<T>(_ bytes: [UInt8], _ body: (inout JSONParser) throws(JSONSyntaxError) -> T) throws(JSONSyntaxError) -> T {
+        let result: Result<T, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            var p = JSONParser(bytes: buffer)
+            // Skip a UTF-8 byte order mark.
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { p.i = 3; p.lineStart = 3 }
+            do throws(JSONSyntaxError) { return .success(try body(&p)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Cheap position of a value: columns in bytes (values follow ASCII keys and indentation in practice).
-    private var nodePosition: SourcePosition { SourcePosition(line: line, column: i - lineStart + 1) }
+    var nodePosition: SourcePosition { SourcePosition(line: line, column: i - lineStart + 1) }
 
     private var position: SourcePosition {
         // Column counts scalars, not bytes: skip UTF-8 continuation bytes.
@@ -112,7 +127,7 @@ public struct JSONParser {
         return SourcePosition(line: line, column: col)
     }
 
-    private func error(_ message: String) -> JSONSyntaxError {
+    func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(position: position, message: message)
     }
 
@@ -124,7 +139,7 @@ public struct JSONParser {
         return "byte 0x" + String(b, radix: 16, uppercase: true)
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < bytes.count {
             switch bytes[i] {
             case 0x20, 0x09, 0x0D: i += 1
@@ -134,7 +149,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
+    mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
         guard i < bytes.count else { throw error("unexpected end of file: expected a value") }
         let start = nodePosition
         switch bytes[i] {
@@ -151,9 +166,9 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
-        let p = Array(word.utf8)
-        let n = p.count
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let n = word.utf8CodeUnitCount
+        let p = word.utf8Start
         for k in 0..<n {
             guard i + k < bytes.count, bytes[i + k] == p[k] else {
                 i += k
@@ -163,7 +178,7 @@ public struct JSONParser {
         i += n
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> Double {
+    mutating func parseNumber() throws(JSONSyntaxError) -> Double {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < bytes.count, isDigit(bytes[i]) else { throw error("invalid number: expected a digit") }
@@ -195,49 +210,95 @@ public struct JSONParser {
             while k < i { v = v * 10 + Int(bytes[k] - 48); k += 1 }
             return Double(neg ? -v : v)
         }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         guard let d = Double(text) else { throw error("invalid number") }
         return d
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    /// Scans from `i` to the first quote, backslash or control byte of a string's content; returns its index
+    /// (`bytes.count` at the end of the input).
+    @inline(__always)
+    private func scanPlain(from k0: Int) -> Int {
+        var k = k0
+        let n = bytes.count
+        if let base = bytes.baseAddress {
+            // Eight bytes at a time while none is a quote, a backslash or below 0x20 (exact tests:
+            // a byte of x is zero iff (x - 0x01…) & ~x & 0x80… is not 0; below 0x20 likewise).
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while k + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let q = w ^ (ones &* 0x22), e = w ^ (ones &* 0x5C)
+                let hit = ((q &- ones) & ~q) | ((e &- ones) & ~e) | ((w &- ones &* 0x20) & ~w)
+                if hit & highs != 0 { break }
+                k += 8
+            }
+        }
+        while k < n {
+            let b = bytes[k]
+            if b == 0x22 || b == 0x5C || b < 0x20 { return k }
+            k += 1
+        }
+        return n
+    }
+
+    private func controlError(_ b: UInt8) -> JSONSyntaxError {
+        error(b == 0x0A ? "unterminated string (a raw line break inside a string)" : "control character inside a string: escape it")
+    }
+
+    /// The bytes of a string without escapes (`i` at its opening quote), skipping it; nil when it has an
+    /// escape (then nothing is consumed). Errors as `parseString`.
+    mutating func plainStringBytes() throws(JSONSyntaxError) -> UnsafeBufferPointer<UInt8>? {
+        let start = i + 1
+        let k = scanPlain(from: start)
+        guard k < bytes.count else { i = k; throw error("unterminated string: missing closing quote") }
+        let b = bytes[k]
+        if b == 0x22 {
+            i = k + 1
+            return UnsafeBufferPointer(rebasing: bytes[start..<k])
+        }
+        if b < 0x20 { i = k; throw controlError(b) }
+        return nil
+    }
+
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         i += 1 // opening quote
         let start = i
         // Fast path: no escapes.
-        while i < bytes.count {
+        i = scanPlain(from: i)
+        if i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: bytes[start..<i], as: UTF8.self)
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
                 i += 1
                 return s
             }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error(b == 0x0A ? "unterminated string (a raw line break inside a string)" : "control character inside a string: escape it") }
-            i += 1
+            if b < 0x20 { throw controlError(b) }
         }
-        var out = Array(bytes[start..<i])
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                return String(decoding: out, as: UTF8.self)
+                return String(decoding: scratch, as: UTF8.self)
             }
-            if b < 0x20 { throw error(b == 0x0A ? "unterminated string (a raw line break inside a string)" : "control character inside a string: escape it") }
+            if b < 0x20 { throw controlError(b) }
             if b == UInt8(ascii: "\\") {
                 i += 1
                 guard i < bytes.count else { break }
                 let e = bytes[i]
                 switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "\""): scratch.append(0x22)
+                case UInt8(ascii: "\\"): scratch.append(0x5C)
+                case UInt8(ascii: "/"): scratch.append(0x2F)
+                case UInt8(ascii: "b"): scratch.append(0x08)
+                case UInt8(ascii: "f"): scratch.append(0x0C)
+                case UInt8(ascii: "n"): scratch.append(0x0A)
+                case UInt8(ascii: "r"): scratch.append(0x0D)
+                case UInt8(ascii: "t"): scratch.append(0x09)
                 case UInt8(ascii: "u"):
                     i += 1
                     var scalar = try hex4()
@@ -252,7 +313,7 @@ public struct JSONParser {
                     } else if scalar >= 0xDC00 && scalar < 0xE000 {
                         throw error("invalid \\u escape: lone low surrogate")
                     }
-                    out.append(contentsOf: Array(String(UnicodeScalar(scalar)!).utf8))
+                    appendUTF8(scalar)
                     continue
                 default:
                     throw error("invalid escape '\\\(Character(UnicodeScalar(e)))'")
@@ -260,10 +321,32 @@ public struct JSONParser {
                 i += 1
                 continue
             }
-            out.append(b)
-            i += 1
+            // A run of plain bytes.
+            let k = scanPlain(from: i + 1)
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<k]))
+            i = k
         }
         throw error("unterminated string: missing closing quote")
+    }
+
+    /// Appends the UTF-8 encoding of a scalar value (never a surrogate here).
+    private mutating func appendUTF8(_ v: UInt32) {
+        switch v {
+        case 0..<0x80:
+            scratch.append(UInt8(v))
+        case 0x80..<0x800:
+            scratch.append(UInt8(0xC0 | (v >> 6)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        case 0x800..<0x10000:
+            scratch.append(UInt8(0xE0 | (v >> 12)))
+            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            scratch.append(UInt8(0xF0 | (v >> 18)))
+            scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        }
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
@@ -284,7 +367,7 @@ public struct JSONParser {
         return v
     }
 
-    private mutating func enter() throws(JSONSyntaxError) {
+    mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         if depth > 256 { throw error("nesting too deep") }
     }
@@ -299,17 +382,23 @@ public struct JSONParser {
         while true {
             skipSpace()
             items.append(try parseValue())
-            skipSpace()
-            guard i < bytes.count else { throw error("unexpected end of file: expected ',' or ']'") }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { throw error("trailing comma before ']'") }
-                continue
-            }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            throw error("unexpected \(describeCurrent()): expected ',' or ']'")
+            if try arrayNext() { continue }
+            return .array(items)
         }
+    }
+
+    /// After an array element: skips `,` (true: another element follows) or `]` (false: the end).
+    mutating func arrayNext() throws(JSONSyntaxError) -> Bool {
+        skipSpace()
+        guard i < bytes.count else { throw error("unexpected end of file: expected ',' or ']'") }
+        if bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { throw error("trailing comma before ']'") }
+            return true
+        }
+        if bytes[i] == UInt8(ascii: "]") { i += 1; return false }
+        throw error("unexpected \(describeCurrent()): expected ',' or ']'")
     }
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONNode.Value {
@@ -320,38 +409,106 @@ public struct JSONParser {
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
-            skipSpace()
-            guard i < bytes.count else { throw error("unexpected end of file: expected a key") }
-            guard bytes[i] == UInt8(ascii: "\"") else {
-                throw error("unexpected \(describeCurrent()): expected a quoted key")
-            }
-            let key = try parseString()
-            skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
-                throw error("unexpected \(describeCurrent()): expected ':' after key \"\(key)\"")
-            }
-            i += 1
-            skipSpace()
+            let key = try objectKey()
             let v = try parseValue()
             members.append((key, v))
-            skipSpace()
-            guard i < bytes.count else { throw error("unexpected end of file: expected ',' or '}'") }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
-                continue
-            }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-            throw error("unexpected \(describeCurrent()): expected ',' or '}'")
+            if try objectNext() { continue }
+            return .object(members)
         }
+    }
+
+    /// Reads a member's key and its `:` (and the space after it); `i` is then at the value.
+    mutating func objectKey() throws(JSONSyntaxError) -> String {
+        skipSpace()
+        guard i < bytes.count else { throw error("unexpected end of file: expected a key") }
+        guard bytes[i] == UInt8(ascii: "\"") else {
+            throw error("unexpected \(describeCurrent()): expected a quoted key")
+        }
+        let key = try parseString()
+        try colon(after: key)
+        return key
+    }
+
+    /// The `:` after a key (and the space around it); `key` is only used in the message.
+    mutating func colon(after key: @autoclosure () -> String) throws(JSONSyntaxError) {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+            throw error("unexpected \(describeCurrent()): expected ':' after key \"\(key())\"")
+        }
+        i += 1
+        skipSpace()
+    }
+
+    /// After a member's value: skips `,` (true: another member follows) or `}` (false: the end).
+    mutating func objectNext() throws(JSONSyntaxError) -> Bool {
+        skipSpace()
+        guard i < bytes.count else { throw error("unexpected end of file: expected ',' or '}'") }
+        if bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            skipSpace()
+            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
+            return true
+        }
+        if bytes[i] == UInt8(ascii: "}") { i += 1; return false }
+        throw error("unexpected \(describeCurrent()): expected ',' or '}'")
     }
 }
 
 /// Writes JSON text. Keys keep the order they are given in.
 public enum JSONWriter {
+    /// Appends `s` as a JSON string. Runs of bytes that need no escape are copied as they are: the
+    /// whole string at once when nothing in it needs one (`quoteScalars` is the same, scalar by scalar).
     public static func quote(_ s: String, into out: inout String) {
         out.append("\"")
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { u in
+            let n = u.count
+            var k = 0
+            while k < n, escapeLength(u, k) == 0 { k += 1 }
+            if k == n { out.append(s); return }
+            var buf: [UInt8] = []
+            buf.reserveCapacity(n + 16)
+            var run = 0
+            while k < n {
+                let e = escapeLength(u, k)
+                if e == 0 { k += 1; continue }
+                buf.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<k]))
+                buf.append(0x5C) // backslash
+                switch u[k] {
+                case 0x22: buf.append(0x22)
+                case 0x5C: buf.append(0x5C)
+                case 0x0A: buf.append(UInt8(ascii: "n"))
+                case 0x0D: buf.append(UInt8(ascii: "r"))
+                case 0x09: buf.append(UInt8(ascii: "t"))
+                default:
+                    // u and four lowercase hex digits: a control character, DEL, U+2028 or U+2029.
+                    let v: UInt32 = e == 1 ? UInt32(u[k]) : 0x2028 + UInt32(u[k + 2] - 0xA8)
+                    buf.append(UInt8(ascii: "u"))
+                    for shift in [12, 8, 4, 0] as [UInt32] {
+                        let d = UInt8((v >> shift) & 15)
+                        buf.append(d < 10 ? 48 + d : 87 + d)
+                    }
+                }
+                k += e
+                run = k
+            }
+            buf.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<n]))
+            out.append(String(decoding: buf, as: UTF8.self))
+        }
+        if done == nil { quoteScalars(s, into: &out) }
+        out.append("\"")
+    }
+
+    /// How many bytes at `u[k]` make one character that must be escaped: 1 (ASCII), 3 (U+2028, U+2029), or 0.
+    @inline(__always)
+    private static func escapeLength(_ u: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int {
+        let b = u[k]
+        if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return 1 }
+        if b == 0xE2, k + 2 < u.count, u[k + 1] == 0x80, u[k + 2] == 0xA8 || u[k + 2] == 0xA9 { return 3 }
+        return 0
+    }
+
+    /// The content of `quote`, scalar by scalar (for strings without contiguous UTF-8).
+    static func quoteScalars(_ s: String, into out: inout String) {
         for u in s.unicodeScalars {
             switch u {
             case "\"": out.append("\\\"")
@@ -365,7 +522,6 @@ public enum JSONWriter {
             default: out.unicodeScalars.append(u)
             }
         }
-        out.append("\"")
     }
 
     public static func quote(_ s: String) -> String {

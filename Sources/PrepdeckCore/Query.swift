@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a card stands for the user: new (never rated), learning (in steps, not due yet),
 /// due (due now), learned (in review, not due).
@@ -14,18 +19,150 @@ public enum CardStatus: String, Sendable, CaseIterable {
 }
 
 /// Case- and accent-insensitive folding for search: "Éclair" and "eclair" match.
+///
+/// ASCII text is folded here (A–Z become a–z, which is all that Foundation's folding does to ASCII);
+/// text with any other character goes to Foundation (SearchFoldTests compares the two).
 public func searchFold(_ s: String) -> String {
-    s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    var folded = ""
+    if appendASCIIFold(s, into: &folded) { return folded }
+    return s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+}
+
+/// Appends the folded form of `s` when it is all ASCII (true); else appends nothing (false).
+func appendASCIIFold(_ s: String, into out: inout String) -> Bool {
+    var bytes: [UInt8] = []
+    guard appendASCIIFold(s, into: &bytes) else { return false }
+    out += String(decoding: bytes, as: UTF8.self)
+    return true
+}
+
+/// Appends the folded UTF-8 of `s` when it is all ASCII (true); else appends nothing (false).
+func appendASCIIFold(_ s: String, into out: inout [UInt8]) -> Bool {
+    let done: Bool? = s.utf8.withContiguousStorageIfAvailable { src in
+        var any: UInt8 = 0
+        for b in src { any |= b }
+        guard any < 0x80 else { return false }
+        let start = out.count
+        out.append(contentsOf: src)
+        out.withUnsafeMutableBufferPointer { dst in
+            for k in start..<dst.count {
+                let b = dst[k]
+                dst[k] = b &- 65 < 26 ? b | 0x20 : b
+            }
+        }
+        return true
+    }
+    if let done { return done }
+    let start = out.count
+    for b in s.utf8 {
+        if b >= 0x80 { out.removeSubrange(start...); return false }
+        out.append(b &- 65 < 26 ? b | 0x20 : b)
+    }
+    return true
+}
+
+/// Appends the folded UTF-8 of `s`: `searchFold(s)`, without a String in between for ASCII text.
+private func appendFold(_ s: String, into out: inout [UInt8]) {
+    if appendASCIIFold(s, into: &out) { return }
+    out.append(contentsOf: searchFold(s).utf8)
 }
 
 /// A precomputed, folded copy of the searchable text of every question.
+///
+/// The folded titles are stored back to back in one buffer, and so are the bodies (prompt, topics and
+/// id); `classify(words:)` finds a word in all of them with one pass over each buffer. Making an index
+/// costs nothing at start-up: for a large catalogue the texts are built on another thread at once, else on
+/// first use (the first search), which waits for them if they are still being built; `prepare()` builds
+/// them now.
 public struct SearchIndex: Sendable {
-    private var titles: [[UInt8]]
-    private var bodies: [[UInt8]]
+    private let storage: Storage
 
-    public init(_ questions: [Question]) {
-        titles = questions.map { Array(searchFold($0.title).utf8) }
-        bodies = questions.map { Array(searchFold($0.prompt + "\n" + $0.topics.joined(separator: " ") + "\n" + $0.id).utf8) }
+    public init(_ questions: [Question]) { storage = Storage(questions) }
+
+    /// Builds the folded texts now if they are not built yet.
+    public func prepare() { _ = storage.texts }
+
+    /// The number of questions indexed.
+    public var count: Int { storage.count }
+
+    /// From this many questions on, the texts are built on another thread as soon as the index is made.
+    static let backgroundThreshold = 2000
+
+    private var texts: Texts { storage.texts }
+
+    /// The folded texts. Question `i`'s title is `titleText[titleStarts[i]..<titleStarts[i + 1]]`.
+    struct Texts {
+        var titleText: [UInt8] = []
+        var titleStarts: [Int] = [0]
+        var bodyText: [UInt8] = []
+        var bodyStarts: [Int] = [0]
+
+        init(_ questions: [Question]) {
+            titleStarts.reserveCapacity(questions.count + 1)
+            bodyStarts.reserveCapacity(questions.count + 1)
+            // Read the questions in place (no copy of each), and size the buffers once.
+            questions.withUnsafeBufferPointer { qs in
+                var titleBytes = 0, bodyBytes = 0
+                for k in qs.indices {
+                    titleBytes += qs[k].title.utf8.count
+                    bodyBytes += qs[k].prompt.utf8.count + qs[k].id.utf8.count + 2
+                    for t in qs[k].topics { bodyBytes += t.utf8.count + 1 }
+                }
+                titleText.reserveCapacity(titleBytes)
+                bodyText.reserveCapacity(bodyBytes)
+                for k in qs.indices {
+                    appendFold(qs[k].title, into: &titleText)
+                    titleStarts.append(titleText.count)
+                    // The body is folded as one text, as `prompt + "\n" + topics + "\n" + id`; piece by piece
+                    // only when every piece is ASCII (where folding is byte by byte).
+                    let mark = bodyText.count
+                    var ascii = appendASCIIFold(qs[k].prompt, into: &bodyText)
+                    if ascii {
+                        bodyText.append(0x0A)
+                        for (n, t) in qs[k].topics.enumerated() where ascii {
+                            if n > 0 { bodyText.append(0x20) }
+                            ascii = appendASCIIFold(t, into: &bodyText)
+                        }
+                        if ascii {
+                            bodyText.append(0x0A)
+                            ascii = appendASCIIFold(qs[k].id, into: &bodyText)
+                        }
+                    }
+                    if !ascii {
+                        bodyText.removeSubrange(mark...)
+                        let q = qs[k]
+                        bodyText.append(contentsOf: searchFold(q.prompt + "\n" + q.topics.joined(separator: " ") + "\n" + q.id).utf8)
+                    }
+                    bodyStarts.append(bodyText.count)
+                }
+            }
+        }
+    }
+
+    /// Holds the questions until the texts are built, then the texts.
+    final class Storage: @unchecked Sendable {
+        let count: Int
+        private var questions: [Question]?
+        private var built: Texts?
+        private let lock = NSLock()
+
+        init(_ questions: [Question]) {
+            count = questions.count
+            self.questions = questions
+            if count >= SearchIndex.backgroundThreshold {
+                DispatchQueue.global(qos: .userInitiated).async { _ = self.texts }
+            }
+        }
+
+        var texts: Texts {
+            lock.lock()
+            defer { lock.unlock() }
+            if let built { return built }
+            let t = Texts(questions ?? [])
+            built = t
+            questions = nil
+            return t
+        }
     }
 
     public enum Hit: Int, Sendable, Comparable {
@@ -36,8 +173,9 @@ public struct SearchIndex: Sendable {
     /// Where a folded needle occurs in question `i`: the title, the prompt/topics, or nowhere.
     public func match(_ i: Int, needle: [UInt8]) -> Hit? {
         if needle.isEmpty { return .title }
-        if contains(titles[i], needle) { return .title }
-        if contains(bodies[i], needle) { return .body }
+        let t = texts
+        if SearchIndex.contains(t.titleText, t.titleStarts[i]..<t.titleStarts[i + 1], needle) { return .title }
+        if SearchIndex.contains(t.bodyText, t.bodyStarts[i]..<t.bodyStarts[i + 1], needle) { return .body }
         return nil
     }
 
@@ -51,28 +189,102 @@ public struct SearchIndex: Sendable {
         return best ?? .title
     }
 
+    /// `match(i, words:)` for every question at once: for each, 0 (`.title`), 1 (`.body`) or 2 (no match).
+    public func classify(words: [[UInt8]]) -> [UInt8] {
+        let n = count
+        var state = [UInt8](repeating: 0, count: n)
+        let t = texts
+        for w in words where !w.isEmpty {
+            let inTitle = SearchIndex.occurrences(of: w, in: t.titleText, starts: t.titleStarts)
+            let inBody = SearchIndex.occurrences(of: w, in: t.bodyText, starts: t.bodyStarts)
+            for i in 0..<n where state[i] != 2 && !inTitle[i] {
+                state[i] = inBody[i] ? 1 : 2
+            }
+        }
+        return state
+    }
+
     public static func words(_ query: String) -> [[UInt8]] {
         searchFold(query).split(whereSeparator: { $0 == " " }).map { Array($0.utf8) }
     }
 
-    private func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        let n = needle.count, h = hay.count
-        guard n <= h else { return false }
-        let first = needle[0]
-        return hay.withUnsafeBufferPointer { hp in
+    /// Which entries of `text` (entry `k` is `starts[k]..<starts[k + 1]`) contain `needle` (not empty).
+    private static func occurrences(of needle: [UInt8], in text: [UInt8], starts: [Int]) -> [Bool] {
+        let entries = starts.count - 1
+        var found = [Bool](repeating: false, count: entries)
+        let total = text.count
+        let m = needle.count
+        let rare = rarestByte(needle)
+        text.withUnsafeBufferPointer { tp in
             needle.withUnsafeBufferPointer { np in
-                var k = 0
-                let last = h - n
-                while k <= last {
-                    if hp[k] == first {
-                        var j = 1
-                        while j < n && hp[k + j] == np[j] { j += 1 }
-                        if j == n { return true }
+                starts.withUnsafeBufferPointer { sp in
+                    guard let base = tp.baseAddress, let nb = np.baseAddress else { return }
+                    var pos = 0
+                    var k = 0
+                    while let p = find(base, from: pos, to: total, nb, m, rare: rare) {
+                        while sp[k + 1] <= p { k += 1 }
+                        if p + m <= sp[k + 1] {
+                            found[k] = true
+                            pos = sp[k + 1] // the rest of this entry does not matter
+                        } else {
+                            pos = p + 1 // straddles two entries: not a match
+                        }
                     }
-                    k += 1
                 }
-                return false
             }
+        }
+        return found
+    }
+
+    private static func contains(_ text: [UInt8], _ range: Range<Int>, _ needle: [UInt8]) -> Bool {
+        let n = needle.count, h = range.count
+        guard n <= h else { return false }
+        let rare = rarestByte(needle)
+        return text.withUnsafeBufferPointer { tp in
+            needle.withUnsafeBufferPointer { np in
+                find(tp.baseAddress!, from: range.lowerBound, to: range.upperBound, np.baseAddress!, n, rare: rare) != nil
+            }
+        }
+    }
+
+    /// The first start `s` in `from...to - m` where `needle` (`m` > 0 bytes) occurs in `base[s..<s + m]`.
+    /// Looks for the needle's byte at `rare` with `memchr` (fast, and rarely a false start), then compares.
+    @inline(__always)
+    private static func find(_ base: UnsafePointer<UInt8>, from: Int, to: Int,
+                             _ needle: UnsafePointer<UInt8>, _ m: Int, rare j: Int) -> Int? {
+        var p = from + j
+        let end = to - m + j + 1 // the rare byte of a match lies in p..<end
+        let r = Int32(needle[j])
+        while p < end {
+            guard let q = memchr(base + p, r, end - p) else { return nil }
+            let at = UnsafeRawPointer(q) - UnsafeRawPointer(base)
+            let s = at - j
+            if memcmp(base + s, needle, m) == 0 { return s }
+            p = at + 1
+        }
+        return nil
+    }
+
+    /// The position of the needle's least common byte, by how often it occurs in English text.
+    private static func rarestByte(_ needle: [UInt8]) -> Int {
+        var best = 0, bestScore = Int.max
+        for (k, b) in needle.enumerated() {
+            let score = byteCommonness(b)
+            if score < bestScore { best = k; bestScore = score }
+        }
+        return best
+    }
+
+    private static func byteCommonness(_ b: UInt8) -> Int {
+        switch b {
+        case 0x20: return 100
+        case UInt8(ascii: "a")...UInt8(ascii: "z"):
+            // Letter frequencies in English, in tenths of a percent.
+            let f: [Int] = [82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1]
+            return f[Int(b - UInt8(ascii: "a"))]
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 10
+        case 0x80...: return 5
+        default: return 3
         }
     }
 }
@@ -126,37 +338,92 @@ public struct CardInfo: Sendable, Equatable {
 public func runQuery(questions: [Question], index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
                      info: (Int) -> CardInfo, now: Date) -> [Int] {
     let words = SearchIndex.words(filter.search)
+    // Where the search matches each question, all at once (0 title, 1 body, 2 none).
+    let found: [UInt8]? = words.isEmpty || index.count != questions.count ? nil : index.classify(words: words)
+    let facets = filter.hasFacets
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
     hits.reserveCapacity(questions.count)
     for i in questions.indices {
-        let q = questions[i]
-        if filter.hasFacets {
-            let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
-            guard filter.admits(q, status: st) else { continue }
+        var hit = SearchIndex.Hit.title
+        if let found {
+            guard found[i] != 2 else { continue }
+            hit = found[i] == 0 ? .title : .body
+        } else if !words.isEmpty {
+            guard let h = index.match(i, words: words) else { continue }
+            hit = h
         }
-        if words.isEmpty { hits.append((i, .title)); continue }
-        if let h = index.match(i, words: words) { hits.append((i, h)) }
+        if facets {
+            let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
+            guard filter.admits(questions[i], status: st) else { continue }
+        }
+        hits.append((i, hit))
+    }
+    if sort == .bank {
+        // Title matches, then the others, each in bank order (what the comparison below gives).
+        return hits.lazy.filter { $0.hit == .title }.map(\.i) + hits.lazy.filter { $0.hit != .title }.map(\.i)
+    }
+    // Every sort key, computed once per listed question rather than once per comparison.
+    var titles: [Int: String] = [:]
+    var titleBytes: [UInt8] = []
+    var titleRange: [Range<Int>?] = []
+    var numbers: [Double] = []
+    var dates: [Date] = []
+    switch sort {
+    case .bank: break
+    case .title:
+        titleRange = Array(repeating: nil, count: questions.count)
+        for h in hits {
+            let t = questions[h.i].title
+            let start = titleBytes.count
+            // ASCII: lowercased byte by byte, compared as bytes (String order for ASCII text).
+            if appendASCIILower(t, into: &titleBytes) { titleRange[h.i] = start..<titleBytes.count }
+            else { titles[h.i] = t.lowercased() }
+        }
+    case .difficulty, .practiced, .weakest:
+        numbers = Array(repeating: 0, count: questions.count)
+        for h in hits {
+            switch sort {
+            case .difficulty: numbers[h.i] = Double(questions[h.i].difficulty.rank)
+            case .practiced: numbers[h.i] = Double(info(h.i).practiced)
+            default:
+                // Seen cards by retrievability (lowest first), then unseen.
+                let s = info(h.i)
+                numbers[h.i] = s.schedule.state == .new ? 2.0 : s.retrievability
+            }
+        }
+    case .due:
+        dates = Array(repeating: .distantFuture, count: questions.count)
+        for h in hits { dates[h.i] = info(h.i).schedule.due ?? .distantFuture }
+    }
+    func titleKey(_ i: Int) -> String {
+        titles[i] ?? String(decoding: titleBytes[titleRange[i]!], as: UTF8.self)
     }
     func key(_ a: Int, _ b: Int) -> Bool? {
         switch sort {
         case .bank: return nil
         case .title:
-            let x = questions[a].title.lowercased(), y = questions[b].title.lowercased()
+            if let ra = titleRange[a], let rb = titleRange[b] {
+                return titleBytes.withUnsafeBufferPointer { p in
+                    let la = ra.count, lb = rb.count
+                    let c = memcmp(p.baseAddress! + ra.lowerBound, p.baseAddress! + rb.lowerBound, min(la, lb))
+                    if c != 0 { return c < 0 }
+                    return la == lb ? nil : la < lb
+                }
+            }
+            let x = titleKey(a), y = titleKey(b)
             return x == y ? nil : x < y
         case .difficulty:
-            let x = questions[a].difficulty, y = questions[b].difficulty
+            // Difficulty ranks: Difficulty's order.
+            let x = numbers[a], y = numbers[b]
             return x == y ? nil : x < y
         case .due:
-            let x = info(a).schedule.due ?? .distantFuture, y = info(b).schedule.due ?? .distantFuture
+            let x = dates[a], y = dates[b]
             return x == y ? nil : x < y
         case .practiced:
-            let x = info(a).practiced, y = info(b).practiced
+            let x = numbers[a], y = numbers[b]
             return x == y ? nil : x > y
         case .weakest:
-            // Seen cards by retrievability (lowest first), then unseen.
-            let sa = info(a), sb = info(b)
-            let x = sa.schedule.state == .new ? 2.0 : sa.retrievability
-            let y = sb.schedule.state == .new ? 2.0 : sb.retrievability
+            let x = numbers[a], y = numbers[b]
             return x == y ? nil : x < y
         }
     }
@@ -166,4 +433,9 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
         return a.i < b.i
     }
     return hits.map(\.i)
+}
+
+/// Appends `s.lowercased()`'s UTF-8 when `s` is all ASCII (true: A–Z become a–z); else nothing (false).
+func appendASCIILower(_ s: String, into out: inout [UInt8]) -> Bool {
+    appendASCIIFold(s, into: &out)
 }

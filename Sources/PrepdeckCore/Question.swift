@@ -1,5 +1,7 @@
 // Questions, decks and the bank format (see docs/data-format.md).
 
+import Foundation
+
 public enum Difficulty: String, Sendable, CaseIterable, Comparable {
     case easy, medium, hard
     public static func < (a: Difficulty, b: Difficulty) -> Bool { a.rank < b.rank }
@@ -104,7 +106,19 @@ public enum BankFormat {
     }
 
     /// Decodes one bank file's text. `file` is used in messages only.
-    public static func decode(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
+    ///
+    /// A well-formed bank is read straight from its bytes (`decodeFast`, no JSON tree); anything it does
+    /// not handle (an error, an escaped or non-ASCII key, a repeated field, a non-integer number…) is
+    /// decoded again by `decodeGeneral`, so results and messages are the same either way (BankDecodeTests).
+    /// `workers` > 1 lets a large file be decoded on two threads.
+    public static func decode(_ bytes: [UInt8], file: String,
+                              workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(BankError) -> Bank {
+        if let bank = decodeFast(bytes, file: file, workers: workers) { return bank }
+        return try decodeGeneral(bytes, file: file)
+    }
+
+    /// The general decoder: parses the JSON tree, then checks it field by field with precise messages.
+    public static func decodeGeneral(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
@@ -152,6 +166,439 @@ public enum BankFormat {
             questions.append(q)
         }
         return Bank(file: file, deck: Deck(id: deckID, title: deckTitle), questions: questions)
+    }
+
+    // MARK: Fast path
+
+    /// Decodes a valid bank straight from its bytes, or returns nil: for any error or anything unusual,
+    /// the caller decodes the file again with `decodeGeneral`, which gives the message. It accepts only
+    /// input that `decodeGeneral` accepts, and returns the same bank for it.
+    ///
+    /// With `workers` > 1, a large file's questions are decoded in two halves at once: a second thread starts
+    /// at a question that begins a line near the middle of the file; the first half joins its result when
+    /// its own decoding arrives at exactly that question (else it decodes everything itself).
+    static func decodeFast(_ bytes: [UInt8], file: String, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           splitFrom: Int = splitThreshold) -> Bank? {
+        let result = try? JSONParser.run(bytes) { (p: inout JSONParser) throws(JSONSyntaxError) -> Bank? in
+            let split = workers > 1 && p.bytes.count >= splitFrom ? FastSplit.start(p, file: file) : nil
+            defer { split?.wait() } // the second thread reads the bytes: it must be done before they go
+            var d = FastDecoder(file: file, expected: p.bytes.count / 400)
+            return try d.bank(&p, split: split)
+        }
+        return result ?? nil
+    }
+
+    /// Files from this size on are decoded on two threads.
+    static let splitThreshold = 1 << 20
+
+    /// The keys the fast path knows. Keys are compared as bytes: a key with an escape or a non-ASCII byte
+    /// sends the file to the general decoder (String equality is canonical equivalence, not bytes).
+    enum FastKey {
+        case format, version, deck, questions
+        case id, title, prompt, answer, difficulty, kind, topics, keyPoints, followUps, timeLimitMinutes
+        case other
+    }
+
+    /// `isValidID`, on the bytes.
+    static func fastIsValidID(_ id: String) -> Bool {
+        var id = id
+        return id.withUTF8 { fastIsValidID($0) }
+    }
+
+    static func fastIsValidID(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "-") // no leading '-'
+        for b in id {
+            if b == 45 {
+                if previous == 45 { return false }
+            } else if !((b >= 97 && b <= 122) || (b >= 48 && b <= 57)) {
+                return false
+            }
+            previous = b
+        }
+        return !id.isEmpty && previous != 45
+    }
+
+    /// Whether `trimmingSpaces` would leave something: at once when the first byte is visible ASCII.
+    static func fastNonBlank(_ s: String) -> Bool {
+        if let f = s.utf8.first, f > 0x20 && f < 0x7F { return true }
+        return !s.trimmingSpaces.isEmpty
+    }
+
+    /// The ids seen so far in a bank, by their bytes (ids are ASCII: equal bytes are equal Strings).
+    struct IDSet {
+        private var slots: [(hash: UInt64, start: UnsafePointer<UInt8>?, count: Int)]
+        private var used = 0
+        init(expected: Int) {
+            var n = 1024
+            while n < expected * 2 { n *= 2 }
+            slots = Array(repeating: (0, nil, 0), count: n)
+        }
+        /// Adds an id (false: it was there already). The bytes must outlive the set.
+        mutating func insert(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+            if (used + 1) * 2 > slots.count { grow() }
+            let h = FastHash.hash(id)
+            let mask = slots.count - 1
+            return slots.withUnsafeMutableBufferPointer { s in
+                var k = Int(truncatingIfNeeded: h) & mask
+                while let start = s[k].start {
+                    if s[k].hash == h, s[k].count == id.count, UnsafeBufferPointer(start: start, count: id.count).elementsEqual(id) {
+                        return false
+                    }
+                    k = (k + 1) & mask
+                }
+                s[k] = (h, id.baseAddress!, id.count)
+                used += 1
+                return true
+            }
+        }
+        private mutating func grow() {
+            let old = slots
+            slots = Array(repeating: (0, nil, 0), count: old.count * 2)
+            for s in old where s.start != nil {
+                var k = Int(truncatingIfNeeded: s.hash) & (slots.count - 1)
+                while slots[k].start != nil { k = (k + 1) & (slots.count - 1) }
+                slots[k] = s
+            }
+        }
+    }
+
+    /// The second half of a large file's questions, decoded on another thread.
+    final class FastSplit: @unchecked Sendable {
+        /// Where its first question starts (a `{`), and where that line starts.
+        let start: Int
+        let lineStart: Int
+        /// Its questions, with lines counted from 1 at `start`; the bytes of their ids.
+        var questions: [Question] = []
+        var ids: [UnsafeBufferPointer<UInt8>] = []
+        /// The parser after the `]` that closes the questions, when all went well.
+        var end: JSONParser?
+        private let done = DispatchSemaphore(value: 0)
+        private var waited = false
+
+        init(start: Int, lineStart: Int) { self.start = start; self.lineStart = lineStart }
+
+        /// Waits for the other thread (once).
+        func wait() {
+            if !waited { done.wait(); waited = true }
+        }
+
+        /// Starts decoding at a question that begins a line after the middle of the file, if there is one
+        /// in the 64 KiB that follow: a line whose first visible byte is `{`, after a line ending in `,`.
+        static func start(_ p: JSONParser, file: String) -> FastSplit? {
+            let b = p.bytes
+            let n = b.count
+            var k = n / 2
+            let limit = min(n, k + (1 << 16))
+            var found: (start: Int, lineStart: Int)?
+            while found == nil {
+                while k < limit && b[k] != 0x0A { k += 1 }
+                guard k < limit else { return nil }
+                let lineStart = k + 1
+                var j = lineStart
+                while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                if j < n && b[j] == UInt8(ascii: "{") {
+                    var m = k - 1
+                    while m > 0 && (b[m] == 0x20 || b[m] == 0x09 || b[m] == 0x0D) { m -= 1 }
+                    if b[m] == UInt8(ascii: ",") { found = (j, lineStart) }
+                }
+                k = lineStart
+            }
+            let split = FastSplit(start: found!.start, lineStart: found!.lineStart)
+            let shared = UnsafeShared(value: b)
+            DispatchQueue.global().async {
+                var q = JSONParser(bytes: shared.value)
+                q.i = split.start
+                q.lineStart = split.lineStart
+                q.depth = 2 // in the bank object, in its questions
+                var d = FastDecoder(file: file, expected: n / 800)
+                do throws(JSONSyntaxError) {
+                    var list: [Question] = []
+                    var ids: [UnsafeBufferPointer<UInt8>] = []
+                    list.reserveCapacity(n / 1000)
+                    ids.reserveCapacity(n / 1000)
+                    var ok = true
+                    repeat {
+                        q.skipSpace()
+                        guard let question = try d.question(&q) else { ok = false; break }
+                        list.append(question)
+                        ids.append(d.lastID)
+                    } while try q.arrayNext()
+                    if ok {
+                        split.questions = list
+                        split.ids = ids
+                        split.end = q
+                    }
+                } catch {}
+                split.done.signal()
+            }
+            return split
+        }
+    }
+
+    /// Reads a bank from a `JSONParser`'s bytes, schema first: no JSON tree, no String for a known key.
+    struct FastDecoder {
+        let file: String
+        var ids: IDSet
+        /// The bytes of the last question's id.
+        var lastID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        private var list: [String] = []
+
+        init(file: String, expected: Int) {
+            self.file = file
+            ids = IDSet(expected: expected)
+            list.reserveCapacity(16)
+        }
+
+        func key(_ p: inout JSONParser) throws(JSONSyntaxError) -> FastKey? {
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\""), let raw = try p.plainStringBytes() else { return nil }
+            var any: UInt8 = 0
+            for b in raw { any |= b }
+            guard any < 0x80 else { return nil }
+            try p.colon(after: "")
+            func eq(_ name: StaticString) -> Bool {
+                guard raw.count == name.utf8CodeUnitCount else { return false }
+                let q = name.utf8Start
+                for k in 0..<raw.count where raw[k] != q[k] { return false }
+                return true
+            }
+            switch raw.count {
+            case 2: if eq("id") { return .id }
+            case 4: if eq("deck") { return .deck }; if eq("kind") { return .kind }
+            case 5: if eq("title") { return .title }
+            case 6: if eq("format") { return .format }; if eq("prompt") { return .prompt }
+                if eq("answer") { return .answer }; if eq("topics") { return .topics }
+            case 7: if eq("version") { return .version }
+            case 9: if eq("questions") { return .questions }; if eq("keyPoints") { return .keyPoints }
+                if eq("followUps") { return .followUps }
+            case 10: if eq("difficulty") { return .difficulty }
+            case 16: if eq("timeLimitMinutes") { return .timeLimitMinutes }
+            default: break
+            }
+            return .other
+        }
+
+        /// A string value that is not blank (nil: not a string, or blank).
+        func text(_ p: inout JSONParser) throws(JSONSyntaxError) -> String? {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\"") else { return nil }
+            if let raw = try p.plainStringBytes() {
+                // Without escapes, the first byte is the first scalar's.
+                if let f = raw.first, f > 0x20 && f < 0x7F { return String(decoding: raw, as: UTF8.self) }
+                let s = String(decoding: raw, as: UTF8.self)
+                return s.trimmingSpaces.isEmpty ? nil : s
+            }
+            let s = try p.parseString()
+            return fastNonBlank(s) ? s : nil
+        }
+
+        /// A string value that is a valid id (nil: anything else), as bytes.
+        func idBytes(_ p: inout JSONParser) throws(JSONSyntaxError) -> UnsafeBufferPointer<UInt8>? {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\""),
+                  let raw = try p.plainStringBytes(), fastIsValidID(raw) else { return nil }
+            return raw
+        }
+
+        /// An array of non-blank strings (nil: anything else); with `ids`, of valid ids.
+        mutating func texts(_ p: inout JSONParser, ids: Bool = false) throws(JSONSyntaxError) -> [String]? {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "[") else { return nil }
+            try p.enter()
+            p.i += 1
+            p.skipSpace()
+            if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "]") { p.i += 1; p.depth -= 1; return [] }
+            list.removeAll(keepingCapacity: true)
+            repeat {
+                p.skipSpace()
+                if ids {
+                    guard let raw = try idBytes(&p) else { return nil }
+                    list.append(String(decoding: raw, as: UTF8.self))
+                } else {
+                    guard let s = try text(&p) else { return nil }
+                    list.append(s)
+                }
+            } while try p.arrayNext()
+            p.depth -= 1
+            return Array(list)
+        }
+
+        /// An integer value as `JSONNode.int` reads it (nil: not a number, or not an integer).
+        func int(_ p: inout JSONParser) throws(JSONSyntaxError) -> Int? {
+            guard p.i < p.bytes.count else { return nil }
+            let b = p.bytes[p.i]
+            guard b == UInt8(ascii: "-") || (b >= 48 && b <= 57) else { return nil }
+            return JSONNode(.number(try p.parseNumber())).int
+        }
+
+        /// A difficulty or kind: the raw value's bytes, or (escaped) its String.
+        func enumValue<T: RawRepresentable>(_ p: inout JSONParser, _ type: T.Type) throws(JSONSyntaxError) -> T? where T.RawValue == String {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\"") else { return nil }
+            if let raw = try p.plainStringBytes() {
+                var any: UInt8 = 0
+                for b in raw { any |= b }
+                guard any < 0x80 else { return nil } // to the general path
+                return T(rawValue: String(decoding: raw, as: UTF8.self))
+            }
+            return T(rawValue: try p.parseString())
+        }
+
+        mutating func bank(_ p: inout JSONParser, split: FastSplit?) throws(JSONSyntaxError) -> Bank? {
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "{") else { return nil }
+            try p.enter()
+            p.i += 1
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] != UInt8(ascii: "}") else { return nil }
+            var format: String?, version: Int?, deck: Deck?, questions: [Question]?
+            repeat {
+                guard let key = try key(&p) else { return nil }
+                switch key {
+                case .format:
+                    guard format == nil, p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\"") else { return nil }
+                    format = try p.parseString()
+                case .version:
+                    guard version == nil, let v = try int(&p) else { return nil }
+                    version = v
+                case .deck:
+                    guard deck == nil, let d = try self.deck(&p) else { return nil }
+                    deck = d
+                case .questions:
+                    guard questions == nil, p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "[") else { return nil }
+                    try p.enter()
+                    p.i += 1
+                    var all: [Question] = []
+                    all.reserveCapacity(p.bytes.count / 500)
+                    p.skipSpace()
+                    if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "]") {
+                        p.i += 1
+                    } else {
+                        elements: repeat {
+                            p.skipSpace()
+                            if let split, p.i == split.start {
+                                split.wait()
+                                if var end = split.end, p.depth == 2, p.lineStart == split.lineStart {
+                                    // The other thread decoded from here to the closing `]`, from the same state
+                                    // but with lines counted from 1.
+                                    let shift = p.line - 1
+                                    for id in split.ids { guard ids.insert(id) else { return nil } }
+                                    var tail = split.questions
+                                    split.questions = []
+                                    for k in tail.indices { tail[k].source.position.line += shift }
+                                    all.append(contentsOf: tail)
+                                    end.line += shift
+                                    p = end
+                                    break elements
+                                }
+                            }
+                            guard let q = try question(&p) else { return nil }
+                            all.append(q)
+                        } while try p.arrayNext()
+                    }
+                    p.depth -= 1
+                    questions = all
+                default: // not a field of the bank object: ignored, as by decodeGeneral
+                    _ = try p.parseValue()
+                }
+            } while try p.objectNext()
+            p.depth -= 1
+            p.skipSpace()
+            guard p.i == p.bytes.count else { return nil }
+            guard format == formatName, version == supportedVersion, let deck, let questions else { return nil }
+            return Bank(file: file, deck: deck, questions: questions)
+        }
+
+        mutating func deck(_ p: inout JSONParser) throws(JSONSyntaxError) -> Deck? {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "{") else { return nil }
+            try p.enter()
+            p.i += 1
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] != UInt8(ascii: "}") else { return nil }
+            var id: String?, title: String?
+            repeat {
+                guard let key = try key(&p) else { return nil }
+                switch key {
+                case .id:
+                    guard id == nil, let s = try text(&p) else { return nil }
+                    id = s
+                case .title:
+                    guard title == nil, let s = try text(&p) else { return nil }
+                    title = s
+                default:
+                    _ = try p.parseValue()
+                }
+            } while try p.objectNext()
+            p.depth -= 1
+            guard let id, let title else { return nil }
+            return Deck(id: id, title: title)
+        }
+
+        /// One question (`p.i` at its `{`); its id goes into `ids` (nil: a repeated id, or anything else).
+        mutating func question(_ p: inout JSONParser) throws(JSONSyntaxError) -> Question? {
+            guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "{") else { return nil }
+            let position = p.nodePosition
+            try p.enter()
+            p.i += 1
+            p.skipSpace()
+            guard p.i < p.bytes.count, p.bytes[p.i] != UInt8(ascii: "}") else { return nil }
+            var id: String?, title: String?, prompt: String?, answer: String?, difficulty: Difficulty?, kind: Kind?
+            var topics: [String]?, keyPoints: [String]?, followUps: [String]?
+            var limit: Int?, limitSeen = false
+            repeat {
+                guard let key = try key(&p) else { return nil }
+                switch key {
+                case .id:
+                    // An escaped id goes to the general path.
+                    guard id == nil, let raw = try idBytes(&p), ids.insert(raw) else { return nil }
+                    lastID = raw
+                    id = String(decoding: raw, as: UTF8.self)
+                case .title:
+                    guard title == nil, let s = try text(&p) else { return nil }
+                    title = s
+                case .prompt:
+                    guard prompt == nil, let s = try text(&p) else { return nil }
+                    prompt = s
+                case .answer:
+                    guard answer == nil, let s = try text(&p) else { return nil }
+                    answer = s
+                case .difficulty:
+                    guard difficulty == nil, let d = try enumValue(&p, Difficulty.self) else { return nil }
+                    difficulty = d
+                case .kind:
+                    guard kind == nil, let k = try enumValue(&p, Kind.self) else { return nil }
+                    kind = k
+                case .topics:
+                    guard topics == nil, let list = try texts(&p, ids: true), !list.isEmpty else { return nil }
+                    topics = list
+                case .keyPoints:
+                    guard keyPoints == nil, let list = try texts(&p),
+                          list.count >= minKeyPoints, list.count <= maxKeyPoints else { return nil }
+                    keyPoints = list
+                case .followUps:
+                    guard followUps == nil else { return nil }
+                    if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "n") {
+                        guard try p.parseValue().isNull else { return nil }
+                        followUps = []
+                    } else {
+                        guard let list = try texts(&p) else { return nil }
+                        followUps = list
+                    }
+                case .timeLimitMinutes:
+                    guard !limitSeen else { return nil }
+                    limitSeen = true
+                    if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "n") {
+                        guard try p.parseValue().isNull else { return nil }
+                    } else {
+                        guard let m = try int(&p), m > 0, m <= 240 else { return nil }
+                        limit = m
+                    }
+                default: // not a field of a question: ignored, as by decodeGeneral
+                    _ = try p.parseValue()
+                }
+            } while try p.objectNext()
+            p.depth -= 1
+            guard let id, let title, let prompt, let answer, let difficulty, let kind, let topics, let keyPoints else { return nil }
+            return Question(id: id, title: title, prompt: prompt, difficulty: difficulty, kind: kind, topics: topics,
+                            answer: answer, keyPoints: keyPoints, followUps: followUps ?? [], timeLimitMinutes: limit,
+                            source: SourceLocation(file: file, position: position))
+        }
     }
 
     static func describe(_ n: JSONNode) -> String {

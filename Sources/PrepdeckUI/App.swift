@@ -35,6 +35,9 @@ public struct AppModel: Sendable {
     public var browse: BrowseState
     public var practice = PracticeState()
     public var review = ReviewState()
+    /// The Stats tab's figures, computed when the tab is shown (and again after a rating).
+    public var statsReport: StatsReport?
+    public var statsScroll = 0
     /// The topic picker of the practice setup form (its cursor), when open.
     public var topicPicker: Int?
     /// Unsubmitted answers by question id (mirrors `drafts/`).
@@ -148,6 +151,10 @@ public struct AppModel: Sendable {
         }
         refreshDue(now: now)
         if tab == .review { fillReview(now: now, mono: m) }
+        if tab == .stats && statsReport == nil {
+            statsReport = StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
+        }
+        if tab != .stats, case .key = msg { statsReport = nil } // fresh figures on the next visit
         browse.layout(bodyRect)
         browse.clamp(self)
         layoutPractice()
@@ -244,6 +251,21 @@ public struct AppModel: Sendable {
         case .prevTab: tab = Tab(rawValue: (tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count)!
         case .nextTab: tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!
         default:
+            if tab == .stats, let report = statsReport {
+                let maxScroll = max(0, StatsScreen.contentHeight(width: bodyRect.width, report: report) - bodyRect.height)
+                let page = max(1, bodyRect.height - 2)
+                switch action {
+                case .down: statsScroll += 1
+                case .up: statsScroll -= 1
+                case .pageDown, .halfDown: statsScroll += page
+                case .pageUp, .halfUp: statsScroll -= page
+                case .top: statsScroll = 0
+                case .bottom: statsScroll = maxScroll
+                default: break
+                }
+                statsScroll = max(0, min(statsScroll, maxScroll))
+                return []
+            }
             if tab == .browse {
                 if action == .answer, let i = browse.selectedIndex {
                     return answerFromBrowse(catalog.questions[i], now: now, mono: mono)
@@ -287,7 +309,13 @@ public struct AppModel: Sendable {
         case .browse: browse.draw(&g, in: body, model: self, now: now)
         case .practice: drawPractice(&g, in: body, now: now)
         case .review: drawReview(&g, in: body, now: now)
-        case .stats: drawPlaceholder(&g, in: body, title: "Stats", text: "Due forecast, review heat map, retention and per-topic mastery.")
+        case .stats:
+            if let report = statsReport {
+                StatsScreen.draw(&g, in: body, report: report, theme: theme, scroll: statsScroll)
+            } else {
+                let report = StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
+                StatsScreen.draw(&g, in: body, report: report, theme: theme, scroll: statsScroll)
+            }
         }
         if let b = banner {
             g.fill(Rect(x: 0, y: height - 2, width: width, height: 1), style: b.isError ? theme.bannerError : theme.banner)
@@ -355,14 +383,6 @@ public struct AppModel: Sendable {
             x = g.put(key, x: x, y: y, style: theme.hintKey)
             x = g.put(" " + text, x: x, y: y, style: theme.hint)
             x += 2
-        }
-    }
-
-    func drawPlaceholder(_ g: inout Grid, in r: Rect, title: String, text: String) {
-        g.box(r, style: theme.border, title: title, titleStyle: theme.title)
-        let inner = r.inset(2)
-        for (k, line) in wrap(text, width: inner.width).enumerated() where k < inner.height {
-            g.put(line, x: inner.x, y: inner.y + k, style: theme.text, clip: inner)
         }
     }
 

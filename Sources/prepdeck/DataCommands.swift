@@ -12,72 +12,175 @@ struct StatsCommand: ParsableCommand {
         try runReporting {
             let ctx = try AppContext.load(global, access: .read)
             for w in ctx.warnings { warn(w) }
-            let stats = computeStats(ctx)
-            if json { printJSON(stats.json); return }
-            FileHandle.standardOutput.write(Data(stats.text.utf8))
+            let report = try computeStats(ctx)
+            if json { printJSON(report.toJSON()); return }
+            FileHandle.standardOutput.write(Data(statsText(report).utf8))
         }
     }
 }
 
-struct BasicStats {
-    var cards = 0
-    var byState: [CardState: Int] = [:]
-    var dueNow = 0
-    var reviewsToday = 0
-    var totalReviews = 0
-    var reviewSeconds = 0
-    var practiceSeconds = 0
-
-    var json: JSONNode.Value {
-        .obj([
-            ("cards", .int(cards)),
-            ("new", .int(byState[.new] ?? 0)),
-            ("learning", .int((byState[.learning] ?? 0) + (byState[.relearning] ?? 0))),
-            ("review", .int(byState[.review] ?? 0)),
-            ("due_now", .int(dueNow)),
-            ("reviews_today", .int(reviewsToday)),
-            ("total_reviews", .int(totalReviews)),
-            ("total_review_seconds", .int(reviewSeconds)),
-            ("total_practice_seconds", .int(practiceSeconds)),
-        ])
-    }
-
-    var text: String {
-        """
-        cards            \(cards)
-        new              \(byState[.new] ?? 0)
-        learning         \((byState[.learning] ?? 0) + (byState[.relearning] ?? 0))
-        in review        \(byState[.review] ?? 0)
-        due now          \(dueNow)
-        reviews today    \(reviewsToday)
-        reviews in all   \(totalReviews)
-        time reviewing   \(reviewSeconds / 60) min
-        time practicing  \(practiceSeconds / 60) min
-
-        """
-    }
-}
-
-func computeStats(_ ctx: AppContext) -> BasicStats {
+/// The Stats figures. The ratings are read straight from the bytes of `reviews.jsonl` (the same lines and
+/// rules as the progress's replay, no string per line); for a long log they are kept in `stats-cache.bin`
+/// (a cache: rebuilt whenever it does not match the log) so that a later run reads only the lines appended since.
+func computeStats(_ ctx: AppContext) throws -> StatsReport {
     let now = ctx.clock.now()
-    let cal = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
-    let today = cal.day(of: now)
-    var s = BasicStats()
-    for q in ctx.catalog.questions {
-        let sch = ctx.progress.schedule(q.id)
-        s.cards += 1
-        s.byState[sch.state, default: 0] += 1
-        if sch.isDue(at: now) { s.dueNow += 1 }
-    }
-    for (card, events) in ctx.progress.history where ctx.catalog.question(card) != nil {
-        for e in events {
-            s.totalReviews += 1
-            if cal.day(of: e.at) == today { s.reviewsToday += 1 }
-            let secs = (e.ms ?? 0) / 1000
-            if e.mode == .review { s.reviewSeconds += secs } else { s.practiceSeconds += secs }
+    let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
+    let events = try StatsCache.events(reviewsPath: ctx.store.reviewsPath, cachePath: ctx.store.root + "/stats-cache.bin",
+                                       settings: ctx.settings, scheduler: ctx.progress.scheduler)
+    return StatsReport(catalog: ctx.catalog, progress: ctx.progress, settings: ctx.settings, calendar: calendar,
+                       now: now, events: events)
+}
+
+/// `stats-cache.bin`: every rating of `reviews.jsonl` up to a line end, as `StatsEvents.encodeCache` writes them,
+/// with the settings they were replayed with and a fingerprint of the bytes read. Written (atomically) only
+/// for logs of `minimumLog` bytes or more, when missing or stale, or once `rewriteAfter` bytes were appended
+/// after it; never required: when it cannot be read or written, the log is read in full.
+enum StatsCache {
+    static let minimumLog = 4 << 20
+    static let rewriteAfter = 64 << 10
+
+    static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler) throws -> StatsEvents {
+        let fd = open(reviewsPath, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return StatsEvents() }
+            throw CLIError("cannot read \(reviewsPath): \(String(cString: strerror(errno)))", code: 74)
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CLIError("cannot read \(reviewsPath): \(String(cString: strerror(errno)))", code: 74) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw CLIError("cannot read \(reviewsPath): it is a directory", code: 74) }
+        let size = Int(st.st_size)
+        let settingsKey = StatsEvents.settingsKey(settings)
+        let useCache = size >= minimumLog
+
+        // A cache that matches the log: read only what follows it.
+        if useCache, var cached = read(cachePath), cached.key.settings == settingsKey, cached.key.coveredLength <= size,
+           let print = fingerprint(fd, length: cached.key.coveredLength), print == cached.key.fingerprint,
+           let tail = preadBytes(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
+            let key = cached.key
+            var events = cached.events
+            cached.events = StatsEvents() // the only reference left: merging appends in place
+            let complete = (tail.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[..<complete]), scheduler: scheduler) }
+            if complete >= rewriteAfter, let print = fingerprint(fd, length: key.coveredLength + complete) {
+                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: key.coveredLength + complete, fingerprint: print))
+            }
+            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[complete...]), scheduler: scheduler) }
+            return events
+        }
+
+        // The whole log.
+        return try withMappedFile(fd: fd, size: size, path: reviewsPath) { buffer in
+            var complete = buffer.count
+            while complete > 0 && buffer[complete - 1] != 0x0A { complete -= 1 }
+            var events = StatsEvents(logBytes: UnsafeBufferPointer(rebasing: buffer[..<complete]), scheduler: scheduler)
+            if useCache, let print = fingerprint(fd, length: complete) {
+                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: complete, fingerprint: print))
+            }
+            events.merge(tail: UnsafeBufferPointer(rebasing: buffer[complete...]), scheduler: scheduler)
+            return events
         }
     }
-    return s
+
+    static func read(_ path: String) -> (key: StatsEvents.CacheKey, events: StatsEvents)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let result = try? withMappedFile(fd: fd, size: Int(st.st_size), path: path) { StatsEvents.decodeCache(UnsafeRawBufferPointer($0)) }
+        return (result ?? nil).map { ($0.key, $0.events) }
+    }
+
+    /// Best effort: a data directory that cannot be written simply gets no cache.
+    static func write(_ path: String, _ events: StatsEvents, _ key: StatsEvents.CacheKey) {
+        try? FileIO.replace(path, events.encodeCache(key: key))
+    }
+
+    /// A fingerprint of the first `length` bytes: their length, the first and last 4 KiB, 16 samples between.
+    static func fingerprint(_ fd: Int32, length: Int) -> UInt64? {
+        var h = FastHash.combine(0x57A7_F1, UInt64(length))
+        var windows = [(0, min(4096, length)), (max(0, length - 4096), length)]
+        for k in 1...16 {
+            let p = length * k / 17
+            windows.append((p, min(p + 64, length)))
+        }
+        for (a, b) in windows {
+            guard let bytes = preadBytes(fd, at: a, count: b - a) else { return nil }
+            h = FastHash.combine(h, FastHash.hash(bytes))
+        }
+        return h
+    }
+
+    static func preadBytes(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
+        guard count > 0 else { return [] }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { raw -> Bool in
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { return false }
+                done += n
+            }
+            return true
+        }
+        return ok ? out : nil
+    }
+}
+
+/// Runs `body` on the first `size` bytes of the open file `fd`, mapped read-only (read into memory when it
+/// cannot be mapped).
+func withMappedFile<T>(fd: Int32, size: Int, path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
+    guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+    guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+        guard let bytes = StatsCache.preadBytes(fd, at: 0, count: size) else {
+            throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))", code: 74)
+        }
+        return bytes.withUnsafeBufferPointer(body)
+    }
+    defer { munmap(p, size) }
+    return body(UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size))
+}
+
+/// `prepdeck stats` without `--json`.
+func statsText(_ r: StatsReport) -> String {
+    func duration(_ seconds: Int) -> String {
+        let m = seconds / 60
+        return m < 60 ? "\(m) min" : "\(m / 60) h \(m % 60) min"
+    }
+    func percent(_ x: Double) -> String {
+        let p = (x * 1000).rounded() / 10
+        return p == p.rounded() ? "\(Int(p)) %" : "\(p) %"
+    }
+    func leftPad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+    func row(_ label: String, _ value: String) -> String { label.padding(toLength: 17, withPad: " ", startingAt: 0) + value + "\n" }
+    var out = ""
+    out += row("due today", "\(r.dueToday)")
+    out += row("new today", "\(r.newAvailableToday)")
+    out += row("learning", "\(r.learning)")
+    out += row("reviews today", "\(r.reviewsToday)")
+    out += row("streak", r.streakDays == 1 ? "1 day" : "\(r.streakDays) days")
+    out += row("retention (30d)", r.retention30d.map { "\(percent($0)) of \(r.retentionRatings) review ratings not Again" }
+        ?? "— (no ratings of cards in review in the last 30 days)")
+    out += row("time reviewing", duration(r.totalReviewSeconds))
+    out += row("time practicing", duration(r.totalPracticeSeconds))
+    out += row("cards", "\(r.cards) (\(r.totalReviews) ratings in all)")
+    let peak = r.forecast.max() ?? 0
+    let bars = Array("▁▂▃▄▅▆▇█")
+    let spark = String(r.forecast.map { v in v == 0 ? " " : bars[min(7, (v * 8 - 1) / max(1, peak))] })
+    out += row("forecast (30d)", "|\(spark)| today → +29d, max \(peak) a day, \(r.forecast.reduce(0, +)) in all")
+    out += row("", r.forecast.map(String.init).joined(separator: " "))
+    let weakest = r.weakestTopics.prefix(5)
+    if !weakest.isEmpty {
+        out += "weakest topics\n"
+        let w = min(32, weakest.map { $0.topic.count }.max() ?? 0)
+        for t in weakest {
+            out += "  " + t.topic.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
+                + leftPad(percent(t.mastery), 7) + "  \(t.learned)/\(t.cards) learned\n"
+        }
+    }
+    return out
 }
 
 struct ImportCommand: ParsableCommand {
@@ -102,6 +205,10 @@ struct ImportCommand: ParsableCommand {
             case BankFormat.formatName?:
                 let bank: Bank
                 do { bank = try BankFormat.decode(bytes, file: file) } catch let error as BankError { throw CLIError(error.description, code: 65) }
+                // The deck id names the file: it must be a plain id (no "/", no "..").
+                guard BankFormat.isValidID(bank.deck.id) else {
+                    throw CLIError("\(file): deck id \(JSONWriter.quote(bank.deck.id)) must be lowercase words joined by '-' (it names the imported file)", code: 65)
+                }
                 let target = ctx.store.root + "/banks/" + bank.deck.id + ".json"
                 // Ids must stay unique against every other loaded bank (a re-import of the same deck replaces it).
                 for q in bank.questions {
@@ -113,25 +220,43 @@ struct ImportCommand: ParsableCommand {
                 try FileIO.replace(target, bytes)
                 print("imported deck \"\(bank.deck.title)\" (\(bank.questions.count) questions) into \(target)")
             case "prepdeck-export"?:
-                var added = [0, 0, 0]
-                let known = Set(try ctx.store.readReviews().entries.map(\.id))
-                for item in root["reviews"]?.array ?? [] {
-                    let entry: LogEntry
-                    do { entry = try LogEntry.decode(item) } catch let error as LogLineError {
+                guard let v = root["version"], v.int == 1 else {
+                    let pos = root["version"]?.position ?? root.position
+                    throw CLIError("\(file):\(pos.line):\(pos.column): unsupported export version \(root["version"].map { JSONWriter.write($0.value) } ?? "(missing)") (this prepdeck reads version 1)", code: 65)
+                }
+                // Everything is checked before anything is written: an import is all or nothing.
+                var reviews: [LogEntry] = []
+                var extra: [(path: String, id: String, line: String)] = []
+                func list(_ key: String) throws -> [JSONNode] {
+                    guard let n = root[key] else { return [] }
+                    guard let items = n.array else {
+                        throw CLIError("\(file):\(n.position.line):\(n.position.column): field \"\(key)\": expected an array, found \(n.typeName)", code: 65)
+                    }
+                    return items
+                }
+                for item in try list("reviews") {
+                    do { reviews.append(try LogEntry.decode(item)) } catch let error as LogLineError {
                         throw CLIError("\(file):\(item.position.line):\(error.column): \(error.message)", code: 65)
                     }
-                    if known.contains(entry.id) { continue }
-                    try ctx.store.append(entry)
-                    added[0] += 1
                 }
-                for (k, (key, path)) in [("answers", ctx.store.answersPath), ("sessions", ctx.store.sessionsPath)].enumerated() {
-                    let existing = Set(try ctx.store.readLog(path, decode: LogLineError.parse).items.compactMap { $0["id"]?.string })
-                    for item in root[key]?.array ?? [] {
+                for (key, path) in [("answers", ctx.store.answersPath), ("sessions", ctx.store.sessionsPath)] {
+                    for item in try list(key) {
                         guard let id = item["id"]?.string, !id.isEmpty else {
                             throw CLIError("\(file):\(item.position.line):\(item.position.column): \(key) entry without an \"id\"", code: 65)
                         }
-                        if existing.contains(id) { continue }
-                        try ctx.store.appendLine(path, JSONWriter.write(item.value))
+                        extra.append((path, id, JSONWriter.write(item.value)))
+                    }
+                }
+                var added = [0, 0, 0]
+                let known = Set(try ctx.store.readReviews().entries.map(\.id))
+                for entry in reviews where !known.contains(entry.id) {
+                    try ctx.store.append(entry)
+                    added[0] += 1
+                }
+                for (k, path) in [ctx.store.answersPath, ctx.store.sessionsPath].enumerated() {
+                    let existing = Set(try ctx.store.readLog(path, decode: LogLineError.parse).items.compactMap { $0["id"]?.string })
+                    for e in extra where e.path == path && !existing.contains(e.id) {
+                        try ctx.store.appendLine(path, e.line)
                         added[k + 1] += 1
                     }
                 }
@@ -151,6 +276,12 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to write ('-' for standard output).") var file: String
     @Option(help: "json, csv or md.") var format: Format
+    @Option(help: "With --format md: the report of one practice session (its id is in sessions.jsonl and on the summary screen).")
+    var session: String?
+
+    func validate() throws {
+        if session != nil && format != .md { throw ValidationError("--session goes with --format md") }
+    }
 
     func run() throws {
         try runReporting {
@@ -158,8 +289,24 @@ struct ExportCommand: ParsableCommand {
             let now = ctx.clock.now()
             var text = ""
             switch format {
+            case .md where session != nil:
+                let sessions = try ctx.store.readLog(ctx.store.sessionsPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
+                    try SessionRecord.decode(try LogLineError.parse(l))
+                }
+                for w in sessions.warnings { warn(w.description) }
+                guard let rec = sessions.items.last(where: { $0.id == session }) else {
+                    throw CLIError("no practice session with id '\(session!)' in sessions.jsonl", code: 66)
+                }
+                let answers = try ctx.store.readLog(ctx.store.answersPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
+                    try AnswerRecord.decode(try LogLineError.parse(l))
+                }
+                for w in answers.warnings { warn(w.description) }
+                var byID: [String: AnswerRecord] = [:]
+                for a in answers.items where a.session == rec.id { byID[a.id] = a }
+                text = sessionReport(rec, answers: byID, catalog: ctx.catalog)
             case .json:
-                let reviews = try ctx.store.readReviews().entries
+                let (reviews, reviewWarnings) = try ctx.store.readReviews()
+                for w in reviewWarnings { warn(w.description + " (not exported)") }
                 func raw(_ path: String) throws -> [JSONNode] {
                     try ctx.store.readLog(path, decode: LogLineError.parse).items
                 }

@@ -200,6 +200,85 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
             #expect(r.status == 0 && r.stdout.contains("USAGE: prepdeck \(cmd)"), "\(cmd)")
         }
     }
+
+    @Test func statsJSONHasTheSpecifiedFigures() throws {
+        let dir = tempDataDir()
+        // Times relative to now: the binary reads the system clock. One card rated Easy 3 days ago (new → review),
+        // then Good 2 days ago and Again yesterday, both in review; a practice rating of another card; an undone line.
+        let now = Date()
+        func ago(_ days: Double) -> String { RFC3339.format(now.addingTimeInterval(-days * 86400)) }
+        try write(dir + "/reviews.jsonl", """
+            {"id":"1","card":"caching-product-catalog","rating":4,"at":"\(ago(3))","ms":30000,"mode":"review"}
+            {"id":"2","card":"caching-product-catalog","rating":3,"at":"\(ago(2))","ms":45500,"mode":"review"}
+            {"id":"3","card":"caching-product-catalog","rating":1,"at":"\(ago(1))","ms":20000,"mode":"review"}
+            {"id":"4","card":"multi-region-social-app","rating":3,"at":"\(ago(2))","ms":600000,"mode":"practice"}
+            {"id":"5","card":"optimistic-locking-inventory","rating":3,"at":"\(ago(1))","ms":99000,"mode":"review"}
+            {"id":"6","undo":"5","at":"\(ago(1))"}
+            {"id":"7","card":"not-in-the-bank","rating":3,"at":"\(ago(1))","ms":99000,"mode":"review"}
+
+            """)
+        let r = try prepdeck(["stats", "--json", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        guard case let .object(members) = json.value else { Issue.record("not an object"); return }
+        let keys = members.map(\.key)
+        for k in ["due_today", "new_available_today", "learning", "reviews_today", "forecast", "heatmap", "retention_30d",
+                  "streak_days", "total_review_seconds", "total_practice_seconds", "topics"] {
+            #expect(keys.contains(k), "missing \(k)")
+        }
+        let forecast = try #require(json["forecast"]?.array)
+        #expect(forecast.count == 30 && forecast.allSatisfy { $0.int != nil })
+        let heatmap = try #require(json["heatmap"]?.array)
+        #expect(heatmap.count == 182)
+        #expect(heatmap.allSatisfy { ($0["date"]?.string?.count ?? 0) == 10 && $0["count"]?.int != nil })
+        #expect(heatmap.reduce(0) { $0 + ($1["count"]?.int ?? 0) } == 4) // the undone line and the unknown card left out
+        #expect(json["reviews_today"]?.int == 0)
+        #expect(json["streak_days"]?.int == 3) // yesterday and the two days before; none today yet
+        #expect(json["retention_30d"]?.number == 0.5) // Good, then Again, both in review
+        #expect(json["total_review_seconds"]?.int == 95) // 30 + 45.5 + 20
+        #expect(json["total_practice_seconds"]?.int == 600)
+        #expect(json["new_available_today"]?.int == 3) // 10 a day, but only 3 of the 5 cards are unseen
+        #expect(json["learning"]?.int == 2) // caching-product-catalog relearning after Again; multi-region-social-app in its steps
+        let topics = try #require(json["topics"]?.array)
+        #expect(!topics.isEmpty)
+        for t in topics {
+            let m = try #require(t["mastery"]?.number)
+            #expect(m >= 0 && m <= 1 && t["topic"]?.string != nil && t["cards"]?.int != nil && t["learned"]?.int != nil)
+        }
+        // Without --json: a readable summary.
+        let text = try prepdeck(["stats", "--bank", seedBank], dataDir: dir)
+        #expect(text.status == 0 && text.stdout.contains("due today") && text.stdout.contains("streak           3 days"))
+        #expect(text.stdout.contains("retention (30d)  50 %") && text.stdout.contains("weakest topics"))
+
+        // A log long enough (4 MiB) to be kept in stats-cache.bin: a later run reads the cache and only the lines
+        // appended since, and gives what a run without the cache gives.
+        let big = tempDataDir()
+        var lines = ""
+        for k in 0..<36_000 {
+            lines += "{\"id\":\"b\(k)\",\"card\":\"\(seedIDs[k % 5])\",\"rating\":\(k % 4 + 1),\"at\":\"\(ago(200 - Double(k) / 200))\",\"ms\":\(k),\"mode\":\"review\"}\n"
+        }
+        try write(big + "/reviews.jsonl", lines)
+        #expect(try prepdeck(["stats", "--json", "--bank", seedBank], dataDir: big).status == 0)
+        #expect(FileManager.default.fileExists(atPath: big + "/stats-cache.bin"))
+        let handle = try #require(FileHandle(forWritingAtPath: big + "/reviews.jsonl"))
+        handle.seekToEndOfFile()
+        handle.write(Data("""
+            {"id":"t1","card":"caching-product-catalog","rating":3,"at":"\(ago(0.5))","ms":1000,"mode":"practice"}
+            {"id":"t2","undo":"b35999","at":"\(ago(0.4))"}
+            {"id":"t3","card":"multi-region-social-app","rating":1,"at":"\(ago(120))","ms":5000}
+            {"id":"b5","card":"multi-region-social-app","rating":1,"at":"\(ago(0.3))","ms":7000}
+
+            """.utf8))
+        try handle.close()
+        let cached = try JSONParser.parse(try prepdeck(["stats", "--json", "--bank", seedBank], dataDir: big).stdout)
+        try FileManager.default.removeItem(atPath: big + "/stats-cache.bin")
+        let fresh = try JSONParser.parse(try prepdeck(["stats", "--json", "--bank", seedBank], dataDir: big).stdout)
+        for k in ["due_today", "learning", "reviews_today", "forecast", "heatmap", "retention_30d", "streak_days",
+                  "total_review_seconds", "total_practice_seconds", "total_reviews"] {
+            #expect(cached[k]?.value == fresh[k]?.value, "\(k)")
+        }
+        #expect(fresh["total_reviews"]?.int == 36_001) // 36,000 − b35999 undone + t1 + t3 (b5 repeats an id)
+    }
 }
 
 /// Holds an exclusive flock on argv[1] until killed, like a second prepdeck would.
@@ -215,3 +294,31 @@ func waitForLine(_ pipe: Pipe) -> String {
 }
 
 let lockHolderScript = "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.flock(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\nprint('held',flush=True)\ntime.sleep(60)"
+
+@Suite struct ImportSafetyTests {
+    @Test func aDeckIDCannotNameAPathOutsideTheBanksFolder() throws {
+        let dir = tempDataDir()
+        try write(dir + "/settings.json", "{\"scheduler\": \"sm2\"}")
+        let bank = dir + "-evil.json"
+        try write(bank, "{\"format\":\"prepdeck-bank\",\"version\":1,\"deck\":{\"id\":\"../settings\",\"title\":\"E\"},\"questions\":[]}")
+        let r = try prepdeck(["import", bank, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("deck id \"../settings\" must be lowercase words"))
+        #expect(try String(contentsOfFile: dir + "/settings.json", encoding: .utf8) == "{\"scheduler\": \"sm2\"}")
+    }
+
+    @Test func anExportWithAnUnknownVersionOrABadEntryImportsNothing() throws {
+        let dir = tempDataDir()
+        let file = dir + "-export.json"
+        try write(file, "{\"format\":\"prepdeck-export\",\"version\":99,\"reviews\":[]}")
+        var r = try prepdeck(["import", file, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("unsupported export version 99"))
+        try write(file, """
+            {"format":"prepdeck-export","version":1,"reviews":[
+            {"id":"r1","card":"caching-product-catalog","rating":3,"at":"2026-11-01T10:00:00Z"},
+            {"id":"r2","card":"caching-product-catalog","rating":9,"at":"2026-11-02T10:00:00Z"}]}
+            """)
+        r = try prepdeck(["import", file, "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 65 && r.stderr.contains("field \"rating\": expected 1, 2, 3 or 4"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/reviews.jsonl"))
+    }
+}
