@@ -7,6 +7,9 @@
 // Each key = model.update(.key(k)) + model.view(now:), as the run loop does for one key press.
 // The terminal's painting of the grid (ncursesw) is not included.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PrepdeckCore
 import PrepdeckStore
 import PrepdeckUI
@@ -310,9 +313,19 @@ func tuiReal() throws {
         return nil
     }
 
+    // The pseudo-terminal functions are not in Swift's Glibc module: look them up.
+    let libc = dlopen(nil, RTLD_NOW)
+    func function<T>(_ name: String, _ type: T.Type) -> T {
+        guard let f = dlsym(libc, name) else { fail("no \(name)") }
+        return unsafeBitCast(f, to: type)
+    }
+    let openPT = function("posix_openpt", (@convention(c) (Int32) -> Int32).self)
+    let grantPT = function("grantpt", (@convention(c) (Int32) -> Int32).self)
+    let unlockPT = function("unlockpt", (@convention(c) (Int32) -> Int32).self)
+    let ptsName = function("ptsname", (@convention(c) (Int32) -> UnsafeMutablePointer<CChar>?).self)
     for _ in 0..<runs {
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else { fail("no pseudo-terminal") }
+        let master = openPT(O_RDWR | O_NOCTTY)
+        guard master >= 0, grantPT(master) == 0, unlockPT(master) == 0, let name = ptsName(master) else { fail("no pseudo-terminal") }
         let slavePath = String(cString: name)
         let stty = Process()
         stty.executableURL = URL(fileURLWithPath: "/bin/stty")
