@@ -3,9 +3,11 @@
 //   prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
 //
 // First frame = load the bank (BankLoader.load) + read the settings + load the progress (the snapshot) +
-// AppModel(…, width: 120, height: 40) + model.view(now:), as `prepdeck` does before it paints.
+// AppModel(…, width: 120, height: 40) + model.view(now:), as `prepdeck` does before it paints: in a new
+// process each run (`tui-frame`, as the app starts), and again in this process.
 // Each key = model.update(.key(k)) + model.view(now:), as the run loop does for one key press.
-// The terminal's painting of the grid (ncursesw) is not included.
+// The terminal's painting of the grid (ncursesw) is not included: `tui-real` times the real binary in a
+// pseudo-terminal, painting included.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -61,7 +63,7 @@ func tuiBench() throws {
     var progressLoad = Samples("  read settings + load progress")
     var modelInit = Samples("  AppModel.init")
     var firstView = Samples("  first view(now:)")
-    var firstFrame = Samples("first frame (total)")
+    var firstFrame = Samples("first frame, same process (load → frame)")
     var keys: [String: Samples] = [:]
     var order: [String] = []
     var perChar: [Samples] = []
@@ -81,7 +83,6 @@ func tuiBench() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         p.arguments = ["tui-frame", "--data", dir, "--bank", bank, "--width", String(width), "--height", String(height)]
-            + (option("--workers").map { ["--workers", $0] } ?? []) + (args.contains("--overlap") ? ["--overlap"] : [])
         let pipe = Pipe()
         p.standardOutput = pipe
         let t = monotonic()
@@ -161,10 +162,10 @@ func tuiBench() throws {
         if run == 0 && detail { print(grid.text) }
     }
 
-    // Parts of AppModel.init that are in PrepdeckCore.
+    // Parts of AppModel.init and of the keys that are in PrepdeckCore, and what they read.
     do {
         let catalog = try BankLoader.load(paths: [bank])
-        var index = Samples("  SearchIndex build (now lazy)")
+        var index = Samples("  (search texts, built off the frame)")
         var query = Samples("  runQuery (no search)")
         for _ in 0..<runs {
             let t = monotonic()
@@ -198,7 +199,7 @@ func tuiBench() throws {
     print(spawned.line(target: 100))
     print(inChild.line(target: 100))
     for s in childSteps { print(s.line(target: 100)) }
-    print(firstFrame.line(target: 100).replacingOccurrences(of: "first frame (total)  ", with: "first frame, same process"))
+    print(firstFrame.line(target: 100))
     for s in [bankLoad, progressLoad, modelInit] + modelParts + [firstView] { print(s.line(target: 100)) }
     print("Keys, update + view (target < 16 ms):")
     for name in order { print(keys[name]!.line(target: 16)) }
@@ -219,34 +220,12 @@ func tuiFrame() throws {
     let bank = option("--bank") ?? dir + "/bank.json"
     let width = option("--width").flatMap(Int.init) ?? 120
     let height = option("--height").flatMap(Int.init) ?? 40
-    let workers = option("--workers").flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
     let catalog: Catalog
-    let loaded: ProgressLoad
-    var t1: Double
-    if args.contains("--overlap") {
-        // The bank on another thread while this one loads the progress (they are independent).
-        final class Box: @unchecked Sendable { var catalog: Catalog?; var done = 0.0 }
-        let box = Box()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            box.catalog = try? BankLoader.load(paths: [bank], workers: workers)
-            box.done = monotonic()
-        }
-        let store = try DataStore(root: dir, access: .read)
-        loaded = try store.loadProgress(settings: try store.readSettings().settings)
-        let progressDone = monotonic()
-        group.wait()
-        guard let c = box.catalog else { fail("cannot load \(bank)") }
-        catalog = c
-        t1 = box.done
-        if progressDone > t1 { t1 = progressDone }
-    } else {
-        do { catalog = try BankLoader.load(paths: [bank], workers: workers) } catch { fail("cannot load \(bank): \(error.message)") }
-        t1 = monotonic()
-        let store = try DataStore(root: dir, access: .read)
-        loaded = try store.loadProgress(settings: try store.readSettings().settings)
-    }
-    let t2 = max(t1, monotonic())
+    do { catalog = try BankLoader.load(paths: [bank]) } catch { fail("cannot load \(bank): \(error.message)") }
+    let t1 = monotonic()
+    let store = try DataStore(root: dir, access: .read)
+    let loaded = try store.loadProgress(settings: try store.readSettings().settings)
+    let t2 = monotonic()
     let now = Date()
     let model = AppModel(catalog: catalog, progress: loaded.progress, width: width, height: height, now: now)
     let t3 = monotonic()
@@ -271,7 +250,7 @@ func bankBench() throws {
         let t0 = monotonic()
         let bytes = try FileIO.read(bank)!
         let t1 = monotonic()
-        let b = try BankFormat.decode(bytes, file: bank, workers: option("--workers").flatMap(Int.init) ?? 2)
+        let b = try BankFormat.decode(bytes, file: bank)
         let t2 = monotonic()
         let c = try Catalog(banks: [b])
         let t3 = monotonic()
@@ -291,7 +270,7 @@ func bankBench() throws {
     for s in [total, read, decode, catalog] + (general.values.isEmpty ? [] : [general]) { print(s.line(target: 100)) }
 }
 
-/// `prepdeck-bench tui-real --prepdeck PATH [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H]`:
+/// `prepdeck-bench tui-real --prepdeck PATH [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--first-frame-only]`:
 /// the real binary in a pseudo-terminal (TERM=xterm-256color). First frame: from the spawn until the frame's
 /// last row (the hint bar's "quit") has been written. Keys: from writing the key until the redraw's first byte
 /// arrives (the app has handled the key, drawn the grid and sent the changes).
@@ -370,7 +349,7 @@ func tuiReal() throws {
         drain()
         usleep(300_000) // the app settles (the search index is built in the background)
         drain()
-        let script: [(String, String)] = [("j", "j (down)"), ("j", "j (down)"), ("j", "j (down)"), ("k", "k (up)"), ("\u{1B}[6~", "PgDn"),
+        let script: [(String, String)] = args.contains("--first-frame-only") ? [] : [("j", "j (down)"), ("j", "j (down)"), ("j", "j (down)"), ("k", "k (up)"), ("\u{1B}[6~", "PgDn"),
                                           ("G", "G (last)"), ("g", "g (first)"), (" ", "space (reveal answer)"), (" ", "space (hide answer)"),
                                           ("\t", "Tab (pane)"), ("\t", "Tab (pane)"), ("o", "o (sort: title)"), ("o", "o (sort: difficulty)"),
                                           ("o", "o (sort: due)"), ("o", "o (sort: practiced)"), ("o", "o (sort: weakest)"), ("o", "o (sort: bank)"),

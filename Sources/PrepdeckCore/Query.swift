@@ -21,19 +21,11 @@ public enum CardStatus: String, Sendable, CaseIterable {
 /// Case- and accent-insensitive folding for search: "Éclair" and "eclair" match.
 ///
 /// ASCII text is folded here (A–Z become a–z, which is all that Foundation's folding does to ASCII);
-/// text with any other character goes to Foundation (SearchFoldTests compares the two).
+/// text with any other character goes to Foundation (FastQueryTests compares the two).
 public func searchFold(_ s: String) -> String {
-    var folded = ""
-    if appendASCIIFold(s, into: &folded) { return folded }
+    var folded: [UInt8] = []
+    if appendASCIIFold(s, into: &folded) { return String(decoding: folded, as: UTF8.self) }
     return s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-}
-
-/// Appends the folded form of `s` when it is all ASCII (true); else appends nothing (false).
-func appendASCIIFold(_ s: String, into out: inout String) -> Bool {
-    var bytes: [UInt8] = []
-    guard appendASCIIFold(s, into: &bytes) else { return false }
-    out += String(decoding: bytes, as: UTF8.self)
-    return true
 }
 
 /// Appends the folded UTF-8 of `s` when it is all ASCII (true); else appends nothing (false).
@@ -403,12 +395,12 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
         case .bank: return nil
         case .title:
             if let ra = titleRange[a], let rb = titleRange[b] {
-                return titleBytes.withUnsafeBufferPointer { p in
-                    let la = ra.count, lb = rb.count
-                    let c = memcmp(p.baseAddress! + ra.lowerBound, p.baseAddress! + rb.lowerBound, min(la, lb))
-                    if c != 0 { return c < 0 }
-                    return la == lb ? nil : la < lb
+                let la = ra.count, lb = rb.count
+                let c = min(la, lb) == 0 ? 0 : titleBytes.withUnsafeBufferPointer { p in
+                    memcmp(p.baseAddress! + ra.lowerBound, p.baseAddress! + rb.lowerBound, min(la, lb))
                 }
+                if c != 0 { return c < 0 }
+                return la == lb ? nil : la < lb
             }
             let x = titleKey(a), y = titleKey(b)
             return x == y ? nil : x < y
@@ -435,7 +427,8 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
     return hits.map(\.i)
 }
 
-/// Appends `s.lowercased()`'s UTF-8 when `s` is all ASCII (true: A–Z become a–z); else nothing (false).
+/// Appends `s.lowercased()`'s UTF-8 when `s` is all ASCII (true: A–Z become a–z, as folding does); else
+/// nothing (false).
 func appendASCIILower(_ s: String, into out: inout [UInt8]) -> Bool {
     appendASCIIFold(s, into: &out)
 }

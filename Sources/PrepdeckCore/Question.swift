@@ -110,10 +110,8 @@ public enum BankFormat {
     /// A well-formed bank is read straight from its bytes (`decodeFast`, no JSON tree); anything it does
     /// not handle (an error, an escaped or non-ASCII key, a repeated field, a non-integer number…) is
     /// decoded again by `decodeGeneral`, so results and messages are the same either way (BankDecodeTests).
-    /// `workers` > 1 lets a large file be decoded on two threads.
-    public static func decode(_ bytes: [UInt8], file: String,
-                              workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(BankError) -> Bank {
-        if let bank = decodeFast(bytes, file: file, workers: workers) { return bank }
+    public static func decode(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
+        if let bank = decodeFast(bytes, file: file) { return bank }
         return try decodeGeneral(bytes, file: file)
     }
 
@@ -174,22 +172,15 @@ public enum BankFormat {
     /// the caller decodes the file again with `decodeGeneral`, which gives the message. It accepts only
     /// input that `decodeGeneral` accepts, and returns the same bank for it.
     ///
-    /// With `workers` > 1, a large file's questions are decoded in two halves at once: a second thread starts
-    /// at a question that begins a line near the middle of the file; the first half joins its result when
-    /// its own decoding arrives at exactly that question (else it decodes everything itself).
-    static func decodeFast(_ bytes: [UInt8], file: String, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                           splitFrom: Int = splitThreshold) -> Bank? {
+    /// (Decoding the two halves of a large file on two threads was tried: the second thread's malloc arena
+    /// grows a page at a time, and the whole took longer in a new process, not shorter.)
+    static func decodeFast(_ bytes: [UInt8], file: String) -> Bank? {
         let result = try? JSONParser.run(bytes) { (p: inout JSONParser) throws(JSONSyntaxError) -> Bank? in
-            let split = workers > 1 && p.bytes.count >= splitFrom ? FastSplit.start(p, file: file) : nil
-            defer { split?.wait() } // the second thread reads the bytes: it must be done before they go
             var d = FastDecoder(file: file, expected: p.bytes.count / 400)
-            return try d.bank(&p, split: split)
+            return try d.bank(&p)
         }
         return result ?? nil
     }
-
-    /// Files from this size on are decoded on two threads.
-    static let splitThreshold = 1 << 20
 
     /// The keys the fast path knows. Keys are compared as bytes: a key with an escape or a non-ASCII byte
     /// sends the file to the general decoder (String equality is canonical equivalence, not bytes).
@@ -262,85 +253,10 @@ public enum BankFormat {
         }
     }
 
-    /// The second half of a large file's questions, decoded on another thread.
-    final class FastSplit: @unchecked Sendable {
-        /// Where its first question starts (a `{`), and where that line starts.
-        let start: Int
-        let lineStart: Int
-        /// Its questions, with lines counted from 1 at `start`; the bytes of their ids.
-        var questions: [Question] = []
-        var ids: [UnsafeBufferPointer<UInt8>] = []
-        /// The parser after the `]` that closes the questions, when all went well.
-        var end: JSONParser?
-        private let done = DispatchSemaphore(value: 0)
-        private var waited = false
-
-        init(start: Int, lineStart: Int) { self.start = start; self.lineStart = lineStart }
-
-        /// Waits for the other thread (once).
-        func wait() {
-            if !waited { done.wait(); waited = true }
-        }
-
-        /// Starts decoding at a question that begins a line after the middle of the file, if there is one
-        /// in the 64 KiB that follow: a line whose first visible byte is `{`, after a line ending in `,`.
-        static func start(_ p: JSONParser, file: String) -> FastSplit? {
-            let b = p.bytes
-            let n = b.count
-            var k = n / 2
-            let limit = min(n, k + (1 << 16))
-            var found: (start: Int, lineStart: Int)?
-            while found == nil {
-                while k < limit && b[k] != 0x0A { k += 1 }
-                guard k < limit else { return nil }
-                let lineStart = k + 1
-                var j = lineStart
-                while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
-                if j < n && b[j] == UInt8(ascii: "{") {
-                    var m = k - 1
-                    while m > 0 && (b[m] == 0x20 || b[m] == 0x09 || b[m] == 0x0D) { m -= 1 }
-                    if b[m] == UInt8(ascii: ",") { found = (j, lineStart) }
-                }
-                k = lineStart
-            }
-            let split = FastSplit(start: found!.start, lineStart: found!.lineStart)
-            let shared = UnsafeShared(value: b)
-            DispatchQueue.global().async {
-                var q = JSONParser(bytes: shared.value)
-                q.i = split.start
-                q.lineStart = split.lineStart
-                q.depth = 2 // in the bank object, in its questions
-                var d = FastDecoder(file: file, expected: n / 800)
-                do throws(JSONSyntaxError) {
-                    var list: [Question] = []
-                    var ids: [UnsafeBufferPointer<UInt8>] = []
-                    list.reserveCapacity(n / 1000)
-                    ids.reserveCapacity(n / 1000)
-                    var ok = true
-                    repeat {
-                        q.skipSpace()
-                        guard let question = try d.question(&q) else { ok = false; break }
-                        list.append(question)
-                        ids.append(d.lastID)
-                    } while try q.arrayNext()
-                    if ok {
-                        split.questions = list
-                        split.ids = ids
-                        split.end = q
-                    }
-                } catch {}
-                split.done.signal()
-            }
-            return split
-        }
-    }
-
     /// Reads a bank from a `JSONParser`'s bytes, schema first: no JSON tree, no String for a known key.
     struct FastDecoder {
         let file: String
         var ids: IDSet
-        /// The bytes of the last question's id.
-        var lastID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         private var list: [String] = []
 
         init(file: String, expected: Int) {
@@ -440,7 +356,7 @@ public enum BankFormat {
             return T(rawValue: try p.parseString())
         }
 
-        mutating func bank(_ p: inout JSONParser, split: FastSplit?) throws(JSONSyntaxError) -> Bank? {
+        mutating func bank(_ p: inout JSONParser) throws(JSONSyntaxError) -> Bank? {
             p.skipSpace()
             guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "{") else { return nil }
             try p.enter()
@@ -470,24 +386,8 @@ public enum BankFormat {
                     if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "]") {
                         p.i += 1
                     } else {
-                        elements: repeat {
+                        repeat {
                             p.skipSpace()
-                            if let split, p.i == split.start {
-                                split.wait()
-                                if var end = split.end, p.depth == 2, p.lineStart == split.lineStart {
-                                    // The other thread decoded from here to the closing `]`, from the same state
-                                    // but with lines counted from 1.
-                                    let shift = p.line - 1
-                                    for id in split.ids { guard ids.insert(id) else { return nil } }
-                                    var tail = split.questions
-                                    split.questions = []
-                                    for k in tail.indices { tail[k].source.position.line += shift }
-                                    all.append(contentsOf: tail)
-                                    end.line += shift
-                                    p = end
-                                    break elements
-                                }
-                            }
                             guard let q = try question(&p) else { return nil }
                             all.append(q)
                         } while try p.arrayNext()
@@ -547,7 +447,6 @@ public enum BankFormat {
                 case .id:
                     // An escaped id goes to the general path.
                     guard id == nil, let raw = try idBytes(&p), ids.insert(raw) else { return nil }
-                    lastID = raw
                     id = String(decoding: raw, as: UTF8.self)
                 case .title:
                     guard title == nil, let s = try text(&p) else { return nil }

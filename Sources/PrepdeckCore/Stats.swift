@@ -258,6 +258,13 @@ public struct StatsEvents: Sendable, Equatable {
         }
     }
 
+    /// Adds entries just appended to the log (ratings, undo lines), exactly as `merge(tail:)` adds their lines:
+    /// a screen that keeps its `StatsEvents` calls this after each rating or undo instead of reading the log again.
+    public mutating func merge(_ entries: [LogEntry], scheduler: any Scheduler) {
+        let text = Array(entries.map { $0.jsonLine + "\n" }.joined().utf8)
+        text.withUnsafeBufferPointer { merge(tail: $0, scheduler: scheduler) }
+    }
+
     /// Adds a segment: `list` in `at` order (earlier items first among equal times), replayed from `state`.
     private mutating func appendSegment(_ name: String, _ list: [(event: StatsEvent, id: UInt64)], from state: CardSchedule,
                                         scheduler: any Scheduler) {

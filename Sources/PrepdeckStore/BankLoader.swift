@@ -29,9 +29,8 @@ public enum BankLoader {
         }
     }
 
-    /// Loads and merges banks. Ids must be unique across all of them. `workers` > 1 lets a large file be
-    /// decoded on two threads.
-    public static func load(paths: [String], workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(LoadError) -> Catalog {
+    /// Loads and merges banks. Ids must be unique across all of them.
+    public static func load(paths: [String]) throws(LoadError) -> Catalog {
         var banks: [Bank] = []
         for p in paths {
             let files: [String]
@@ -40,7 +39,7 @@ public enum BankLoader {
                 let bytes: [UInt8]?
                 do { bytes = try FileIO.read(f) } catch { throw .store(error) }
                 guard let bytes else { throw .store(StoreError(.missing, "\(f): no such bank file")) }
-                do { banks.append(try BankFormat.decode(bytes, file: f, workers: workers)) } catch { throw .bank(error) }
+                do { banks.append(try BankFormat.decode(bytes, file: f)) } catch { throw .bank(error) }
             }
         }
         do { return try Catalog(banks: banks) } catch { throw .bank(error) }

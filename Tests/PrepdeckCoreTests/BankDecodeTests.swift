@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import PrepdeckCore
 
-// `BankFormat.decode` reads a valid bank straight from its bytes (`decodeFast`, on two threads for a large
-// file) and sends anything else to `decodeGeneral`, the JSON-tree decoder that words the errors. The contract
+// `BankFormat.decode` reads a valid bank straight from its bytes (`decodeFast`) and sends anything else to
+// `decodeGeneral`, the JSON-tree decoder that words the errors. The contract
 // tested here: whenever the fast path returns a bank, the general path returns the same bank (positions
 // included); and `decode` always gives what `decodeGeneral` gives, bank or error.
 
@@ -16,21 +16,18 @@ private func general(_ bytes: [UInt8]) -> BankOutcome {
     do { return .bank(try BankFormat.decodeGeneral(bytes, file: "b.json")) } catch { return .error(error.description) }
 }
 
-private func decoded(_ bytes: [UInt8], workers: Int = 1) -> BankOutcome {
-    do { return .bank(try BankFormat.decode(bytes, file: "b.json", workers: workers)) } catch { return .error(error.description) }
+private func decoded(_ bytes: [UInt8]) -> BankOutcome {
+    do { return .bank(try BankFormat.decode(bytes, file: "b.json")) } catch { return .error(error.description) }
 }
 
-/// Checks the contract for one text; returns whether the fast path took it (with one and with two threads).
+/// Checks the contract for one text; returns whether the fast path took it.
 @discardableResult
 private func check(_ bytes: [UInt8], _ comment: @autoclosure () -> String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
     let g = general(bytes)
     #expect(decoded(bytes) == g, "\(comment())", sourceLocation: sourceLocation)
-    let one = BankFormat.decodeFast(bytes, file: "b.json", workers: 1)
-    let two = BankFormat.decodeFast(bytes, file: "b.json", workers: 2, splitFrom: 0)
-    if let one { #expect(g == .bank(one), "fast path (1 thread) disagrees: \(comment())", sourceLocation: sourceLocation) }
-    if let two { #expect(g == .bank(two), "fast path (2 threads) disagrees: \(comment())", sourceLocation: sourceLocation) }
-    #expect((one == nil) == (two == nil), "the two fast paths differ: \(comment())", sourceLocation: sourceLocation)
-    return one != nil
+    let fast = BankFormat.decodeFast(bytes, file: "b.json")
+    if let fast { #expect(g == .bank(fast), "fast path disagrees: \(comment())", sourceLocation: sourceLocation) }
+    return fast != nil
 }
 
 /// A question object, one per line or pretty-printed, with variations chosen by `k`.
@@ -84,29 +81,20 @@ private func bankText(questions n: Int, pretty: Bool, crlf: Bool = false, seed: 
         #expect(!names.isEmpty)
         for name in names {
             let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(name)))
-            let fast = try #require(BankFormat.decodeFast(bytes, file: name, workers: 1), "\(name)")
+            let fast = try #require(BankFormat.decodeFast(bytes, file: name), "\(name)")
             #expect(fast == (try BankFormat.decodeGeneral(bytes, file: name)), "\(name)")
-            #expect(BankFormat.decodeFast(bytes, file: name, workers: 2, splitFrom: 0) == fast, "\(name)")
         }
     }
 
-    @Test func largeBanksSplitAndAgree() throws {
+    @Test func largeBanksAgree() {
         for (pretty, crlf) in [(true, false), (false, false), (true, true), (false, true)] {
             let bytes = Array(bankText(questions: 600, pretty: pretty, crlf: crlf).utf8)
             #expect(check(bytes, "pretty \(pretty), crlf \(crlf)"))
-            // The second thread really decoded the second half.
-            let split = try JSONParser.run(bytes) { (p: inout JSONParser) throws(JSONSyntaxError) -> (Int, Bool)? in
-                guard let s = BankFormat.FastSplit.start(p, file: "b.json") else { return nil }
-                s.wait()
-                return (s.questions.count, s.end != nil)
-            }
-            let (count, ok) = try #require(split, "no split point found")
-            #expect(ok && count > 200 && count < 400, "\(count)")
         }
     }
 
-    /// Damage near the middle of a large bank, where the two halves meet, and in the second half.
-    @Test func damageInEitherHalfGivesTheGeneralResult() {
+    /// Damage anywhere in a large bank (more often in its second half).
+    @Test func damageGivesTheGeneralResult() {
         let text = bankText(questions: 300, pretty: true)
         let bytes = Array(text.utf8)
         var rng = TestRNG(seed: 21)
@@ -124,7 +112,7 @@ private func bankText(questions n: Int, pretty: Bool, crlf: Bool = false, seed: 
             if check(b, "mutation \(k) at \(p)") { fast += 1 }
         }
         #expect(fast > 10)
-        // A repeated id: first in one half, again in the other.
+        // A repeated id, far from the first.
         let dup = Array(text.replacingOccurrences(of: "\"q-290-gamma\"", with: "\"q-10-beta\"").utf8)
         let tookFastPath = check(dup, "duplicate id")
         #expect(!tookFastPath)
@@ -220,7 +208,7 @@ private func bankText(questions n: Int, pretty: Bool, crlf: Bool = false, seed: 
         var fast = 0
         for text in FastBankTests.tricky where check(Array(text.utf8), text) { fast += 1 }
         #expect(fast >= 15)
-        #expect(BankFormat.decodeFast(Array(bank(goodQuestion).utf8), file: "b.json", workers: 1) != nil)
+        #expect(BankFormat.decodeFast(Array(bank(goodQuestion).utf8), file: "b.json") != nil)
     }
 
     /// Random damage to a small bank: whatever the result, `decode` gives the general result.

@@ -115,6 +115,9 @@ func referenceFold(_ s: String) -> String {
     }
 
     @Test func titleOrderOfNonASCIITitlesIsStringOrder() {
+        // Only empty titles (no title bytes at all), then a mixture.
+        let empty = (0..<3).map { Question(id: "e\($0)", title: "", prompt: "", difficulty: .easy, kind: .coding, topics: [], answer: "", keyPoints: []) }
+        #expect(runQuery(questions: empty, index: SearchIndex(empty), filter: QuestionFilter(), sort: .title, info: { _ in CardInfo() }, now: Date()) == [0, 1, 2])
         let titles = ["Éclair", "eclair", "Zebra", "ábc", "abc", "ABC", "Straße", "strasse", "日本", "😀", "", "a", "A", "e\u{301}clair", "\u{E9}clair"]
         let qs = titles.enumerated().map { Question(id: "q\($0.offset)", title: $0.element, prompt: "", difficulty: .easy, kind: .coding,
                                                     topics: [], answer: "", keyPoints: []) }

@@ -346,6 +346,14 @@ import Testing
         #expect(grouped.cards.count == Set(grouped.cards).count && !grouped.cards.contains(""))
         #expect(grouped.byCard == merged.byCard)
         #expect(merged.byCard["a"]?.count == 5) // a1, a2, a4, a5, n1
+        // The same, entry by entry (as a screen does after each rating or undo).
+        var live = events(base)
+        for e in [r("n1", "a", .good, day(0, "09:00:00"), ms: 1_000), r("n2", "e", .again, day(0, "09:05:00")),
+                  r("n3", "new-card", .easy, day(0, "09:10:00")), r("o1", "e", .hard, day(-1, "11:00:00")),
+                  .undo(UndoEvent(id: "o2", undo: "a3", at: day(0, "10:00:00")))] {
+            live.merge([e], scheduler: scheduler)
+        }
+        #expect(live.byCard == merged.byCard)
     }
 
     @Test func theCacheRoundTripsAndRejectsDamage() throws {
