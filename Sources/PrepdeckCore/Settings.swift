@@ -89,6 +89,21 @@ public struct Settings: Sendable, Equatable {
         return s
     }
 
+    /// A hash of the fields that decide schedules (not `new_per_day`, suspensions or burials, which only
+    /// shape the queue). Caches store it to know they were computed with the same settings.
+    public func schedulingHash(seed: UInt64) -> UInt64 {
+        var h = seed
+        func add(_ v: UInt64) { h = FastHash.combine(h, v) }
+        add(FastHash.hash(scheduler.rawValue))
+        add(desiredRetention.bitPattern)
+        add(UInt64(learningStepsMinutes.count)); learningStepsMinutes.forEach { add($0.bitPattern) }
+        add(UInt64(relearningStepsMinutes.count)); relearningStepsMinutes.forEach { add($0.bitPattern) }
+        add(UInt64(bitPattern: Int64(maximumIntervalDays)))
+        add(fuzz ? 1 : 0)
+        add(UInt64(parameters.count)); parameters.forEach { add($0.bitPattern) }
+        return h
+    }
+
     /// Cards Review leaves out on study day `day`: the suspended ones and those buried through that day.
     public func excludedCards(onDay day: Int) -> Set<String> {
         var out = Set(suspended)

@@ -392,18 +392,7 @@ public struct StatsEvents: Sendable, Equatable {
     static let cacheVersion: UInt64 = 1
 
     /// A hash of what decides the replayed states (`inReview`): the scheduler settings.
-    public static func settingsKey(_ s: Settings) -> UInt64 {
-        var h: UInt64 = 0x57A7_5CAC
-        func add(_ v: UInt64) { h = FastHash.combine(h, v) }
-        add(FastHash.hash(s.scheduler.rawValue))
-        add(s.desiredRetention.bitPattern)
-        add(UInt64(s.learningStepsMinutes.count)); s.learningStepsMinutes.forEach { add($0.bitPattern) }
-        add(UInt64(s.relearningStepsMinutes.count)); s.relearningStepsMinutes.forEach { add($0.bitPattern) }
-        add(UInt64(bitPattern: Int64(s.maximumIntervalDays)))
-        add(s.fuzz ? 1 : 0)
-        add(UInt64(s.parameters.count)); s.parameters.forEach { add($0.bitPattern) }
-        return h
-    }
+    public static func settingsKey(_ s: Settings) -> UInt64 { s.schedulingHash(seed: 0x57A7_5CAC) }
 
     /// What a cache file says about the log it was read from.
     public struct CacheKey: Sendable, Equatable {

@@ -41,18 +41,7 @@ enum SnapshotFormat {
     static let cardSize = 80
 
     /// A hash of the settings that decide schedules (not `new_per_day`, which only shapes the queue).
-    static func settingsHash(_ s: Settings) -> UInt64 {
-        var h: UInt64 = 0x5E77_1265
-        func add(_ v: UInt64) { h = FastHash.combine(h, v) }
-        add(FastHash.hash(s.scheduler.rawValue))
-        add(s.desiredRetention.bitPattern)
-        add(UInt64(s.learningStepsMinutes.count)); s.learningStepsMinutes.forEach { add($0.bitPattern) }
-        add(UInt64(s.relearningStepsMinutes.count)); s.relearningStepsMinutes.forEach { add($0.bitPattern) }
-        add(UInt64(bitPattern: Int64(s.maximumIntervalDays)))
-        add(s.fuzz ? 1 : 0)
-        add(UInt64(s.parameters.count)); s.parameters.forEach { add($0.bitPattern) }
-        return h
-    }
+    static func settingsHash(_ s: Settings) -> UInt64 { s.schedulingHash(seed: 0x5E77_1265) }
 }
 
 /// One card of the snapshot.
