@@ -532,7 +532,7 @@ extension AppModel {
                 if i.seconds > Double(b) { timeStyle = t.danger; time += " +" }
             }
             let ratingStyle: Style = i.rating == .again ? t.danger : i.rating == .easy || i.rating == .good ? t.success : t.text
-            lines.append([Span(fit("\(k + 1)", 3), t.muted), Span(fit(i.title, titleW), t.text), Span(fit(time, timeW), timeStyle),
+            lines.append([Span(fit("\(k + 1)", 3), t.muted), Span(fit(i.title, titleW - 1) + " ", t.text), Span(fit(time, timeW), timeStyle),
                           Span(fit(i.skipped ? "–" : "\(i.keyPoints)/\(i.keyPointsTotal)", pointsW), t.text),
                           Span(i.rating?.label ?? "–", ratingStyle)])
         }
