@@ -190,8 +190,14 @@ func tuiBench() throws {
             for q in catalog.questions { sink += progress.schedules[q.id]?.stability ?? 0 }
             lookup.values.append((monotonic() - t1) * 1000)
         }
+        var topics = Samples("  catalog.topicCounts (f)")
+        for _ in 0..<runs {
+            let t = monotonic()
+            sink += Double(catalog.topicCounts.count)
+            topics.values.append((monotonic() - t) * 1000)
+        }
         if sink == 42 { print("") }
-        modelParts = [index, query, info, lookup]
+        modelParts = [index, query, info, lookup, topics]
     }
 
     print("bank: \(bank) (\(questions) questions); data: \(dir) (\(cards) cards with reviews); \(width)×\(height); \(runs) runs")
@@ -241,9 +247,9 @@ func tuiFrame() throws {
 func bankBench() throws {
     let bank = option("--bank") ?? "bench-data/bank.json"
     let runs = option("--runs").flatMap(Int.init) ?? 15
-    var read = Samples("read the file"), decode = Samples("BankFormat.decode"), catalog = Samples("Catalog(banks:)")
-    var general = Samples("decodeGeneral (the JSON tree path)")
-    var total = Samples("BankLoader.load")
+    var read = Samples("  FileIO.read"), decode = Samples("  BankFormat.decode"), catalog = Samples("  Catalog(banks:)")
+    var general = Samples("  decodeGeneral (the JSON tree path)")
+    var total = Samples("BankLoader.load (reads in place)")
     var count = 0
     var keep: [Any] = [] // results stay alive: freeing them is not part of loading
     for _ in 0..<runs {

@@ -106,12 +106,17 @@ public struct JSONParser {
     /// Runs `body` with a parser over `bytes`, positioned after a UTF-8 byte order mark if there is one.
     static func run<T>(_ bytes: [UInt8], _ body: (inout JSONParser) throws(JSONSyntaxError) -> T) throws(JSONSyntaxError) -> T {
         let result: Result<T, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            var p = JSONParser(bytes: buffer)
-            // Skip a UTF-8 byte order mark.
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { p.i = 3; p.lineStart = 3 }
-            do throws(JSONSyntaxError) { return .success(try body(&p)) } catch { return .failure(error) }
+            do throws(JSONSyntaxError) { return .success(try run(buffer, body)) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// `run` over bytes the caller keeps valid until it returns.
+    static func run<T>(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONParser) throws(JSONSyntaxError) -> T) throws(JSONSyntaxError) -> T {
+        var p = JSONParser(bytes: buffer)
+        // Skip a UTF-8 byte order mark.
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { p.i = 3; p.lineStart = 3 }
+        return try body(&p)
     }
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -224,15 +229,22 @@ public struct JSONParser {
         var k = k0
         let n = bytes.count
         if let base = bytes.baseAddress {
-            // Eight bytes at a time while none is a quote, a backslash or below 0x20 (exact tests:
-            // a byte of x is zero iff (x - 0x01…) & ~x & 0x80… is not 0; below 0x20 likewise).
+            // Eight bytes at a time while none is a quote, a backslash or below 0x20 (exact tests: x has a
+            // zero byte iff (x - 0x01…) & ~x & 0x80… is not 0; a byte below 0x20 likewise).
             let raw = UnsafeRawPointer(base)
             let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while k + 8 <= n {
                 let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
                 let q = w ^ (ones &* 0x22), e = w ^ (ones &* 0x5C)
-                let hit = ((q &- ones) & ~q) | ((e &- ones) & ~e) | ((w &- ones &* 0x20) & ~w)
-                if hit & highs != 0 { break }
+                let hit = (((q &- ones) & ~q) | ((e &- ones) & ~e) | ((w &- ones &* 0x20) & ~w)) & highs
+                if hit != 0 {
+                    #if _endian(little)
+                    // The lowest flagged byte is the first match (a borrow only flags bytes above a match).
+                    return k + hit.trailingZeroBitCount / 8
+                    #else
+                    break
+                    #endif
+                }
                 k += 8
             }
         }

@@ -355,38 +355,40 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
         return hits.lazy.filter { $0.hit == .title }.map(\.i) + hits.lazy.filter { $0.hit != .title }.map(\.i)
     }
     // Every sort key, computed once per listed question rather than once per comparison.
-    var titles: [Int: String] = [:]
-    var titleBytes: [UInt8] = []
-    var titleRange: [Range<Int>?] = []
-    var numbers: [Double] = []
-    var dates: [Date] = []
+    var titleMap: [Int: String] = [:]
+    var titleBuffer: [UInt8] = []
+    var titleRanges: [Range<Int>?] = []
+    var numberKeys: [Double] = []
+    var dateKeys: [Date] = []
     switch sort {
     case .bank: break
     case .title:
-        titleRange = Array(repeating: nil, count: questions.count)
+        titleRanges = Array(repeating: nil, count: questions.count)
         for h in hits {
             let t = questions[h.i].title
-            let start = titleBytes.count
+            let start = titleBuffer.count
             // ASCII: lowercased byte by byte, compared as bytes (String order for ASCII text).
-            if appendASCIILower(t, into: &titleBytes) { titleRange[h.i] = start..<titleBytes.count }
-            else { titles[h.i] = t.lowercased() }
+            if appendASCIILower(t, into: &titleBuffer) { titleRanges[h.i] = start..<titleBuffer.count }
+            else { titleMap[h.i] = t.lowercased() }
         }
     case .difficulty, .practiced, .weakest:
-        numbers = Array(repeating: 0, count: questions.count)
+        numberKeys = Array(repeating: 0, count: questions.count)
         for h in hits {
             switch sort {
-            case .difficulty: numbers[h.i] = Double(questions[h.i].difficulty.rank)
-            case .practiced: numbers[h.i] = Double(info(h.i).practiced)
+            case .difficulty: numberKeys[h.i] = Double(questions[h.i].difficulty.rank)
+            case .practiced: numberKeys[h.i] = Double(info(h.i).practiced)
             default:
                 // Seen cards by retrievability (lowest first), then unseen.
                 let s = info(h.i)
-                numbers[h.i] = s.schedule.state == .new ? 2.0 : s.retrievability
+                numberKeys[h.i] = s.schedule.state == .new ? 2.0 : s.retrievability
             }
         }
     case .due:
-        dates = Array(repeating: .distantFuture, count: questions.count)
-        for h in hits { dates[h.i] = info(h.i).schedule.due ?? .distantFuture }
+        dateKeys = Array(repeating: .distantFuture, count: questions.count)
+        for h in hits { dateKeys[h.i] = info(h.i).schedule.due ?? .distantFuture }
     }
+    // Frozen for the comparisons (a captured `var` would be boxed and access-checked at every one).
+    let titles = titleMap, titleBytes = titleBuffer, titleRange = titleRanges, numbers = numberKeys, dates = dateKeys
     func titleKey(_ i: Int) -> String {
         titles[i] ?? String(decoding: titleBytes[titleRange[i]!], as: UTF8.self)
     }

@@ -1,7 +1,5 @@
 // Questions, decks and the bank format (see docs/data-format.md).
 
-import Foundation
-
 public enum Difficulty: String, Sendable, CaseIterable, Comparable {
     case easy, medium, hard
     public static func < (a: Difficulty, b: Difficulty) -> Bool { a.rank < b.rank }
@@ -111,8 +109,15 @@ public enum BankFormat {
     /// not handle (an error, an escaped or non-ASCII key, a repeated field, a non-integer number…) is
     /// decoded again by `decodeGeneral`, so results and messages are the same either way (BankDecodeTests).
     public static func decode(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
-        if let bank = decodeFast(bytes, file: file) { return bank }
+        let fast = bytes.withUnsafeBufferPointer { decodeFast($0, file: file) }
+        if let fast { return fast }
         return try decodeGeneral(bytes, file: file)
+    }
+
+    /// `decode` for bytes that the caller keeps valid until it returns (BankLoader's file buffer).
+    public static func decode(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(BankError) -> Bank {
+        if let bank = decodeFast(buffer, file: file) { return bank }
+        return try decodeGeneral(Array(buffer), file: file)
     }
 
     /// The general decoder: parses the JSON tree, then checks it field by field with precise messages.
@@ -175,7 +180,11 @@ public enum BankFormat {
     /// (Decoding the two halves of a large file on two threads was tried: the second thread's malloc arena
     /// grows a page at a time, and the whole took longer in a new process, not shorter.)
     static func decodeFast(_ bytes: [UInt8], file: String) -> Bank? {
-        let result = try? JSONParser.run(bytes) { (p: inout JSONParser) throws(JSONSyntaxError) -> Bank? in
+        bytes.withUnsafeBufferPointer { decodeFast($0, file: file) }
+    }
+
+    static func decodeFast(_ buffer: UnsafeBufferPointer<UInt8>, file: String) -> Bank? {
+        let result = try? JSONParser.run(buffer) { (p: inout JSONParser) throws(JSONSyntaxError) -> Bank? in
             var d = FastDecoder(file: file, expected: p.bytes.count / 400)
             return try d.bank(&p)
         }
@@ -333,7 +342,8 @@ public enum BankFormat {
                 }
             } while try p.arrayNext()
             p.depth -= 1
-            return Array(list)
+            // A new array of just this size (`Array(list)` would share, and keep, the scratch buffer's capacity).
+            return list.withUnsafeBufferPointer { Array($0) }
         }
 
         /// An integer value as `JSONNode.int` reads it (nil: not a number, or not an integer).
@@ -344,14 +354,14 @@ public enum BankFormat {
             return JSONNode(.number(try p.parseNumber())).int
         }
 
-        /// A difficulty or kind: the raw value's bytes, or (escaped) its String.
-        func enumValue<T: RawRepresentable>(_ p: inout JSONParser, _ type: T.Type) throws(JSONSyntaxError) -> T? where T.RawValue == String {
+        /// A difficulty or kind: without escapes, compared as bytes with each raw value (for ASCII text that is
+        /// String equality; other text goes to the general path); escaped, through its String.
+        func enumValue<T: RawRepresentable & CaseIterable>(_ p: inout JSONParser, _ type: T.Type) throws(JSONSyntaxError) -> T?
+        where T.RawValue == String {
             guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "\"") else { return nil }
             if let raw = try p.plainStringBytes() {
-                var any: UInt8 = 0
-                for b in raw { any |= b }
-                guard any < 0x80 else { return nil } // to the general path
-                return T(rawValue: String(decoding: raw, as: UTF8.self))
+                for c in T.allCases where c.rawValue.utf8.elementsEqual(raw) { return c }
+                return nil
             }
             return T(rawValue: try p.parseString())
         }

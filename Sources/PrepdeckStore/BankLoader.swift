@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PrepdeckCore
 
 /// Reads bank files: a file, or every `*.json` in a folder (sorted by name).
@@ -36,6 +41,10 @@ public enum BankLoader {
             let files: [String]
             do { files = try self.files(at: p) } catch { throw .store(error) }
             for f in files {
+                if let decoded = decodeInPlace(f) {
+                    do { banks.append(try decoded.get()) } catch { throw .bank(error) }
+                    continue
+                }
                 let bytes: [UInt8]?
                 do { bytes = try FileIO.read(f) } catch { throw .store(error) }
                 guard let bytes else { throw .store(StoreError(.missing, "\(f): no such bank file")) }
@@ -43,5 +52,35 @@ public enum BankLoader {
             }
         }
         do { return try Catalog(banks: banks) } catch { throw .bank(error) }
+    }
+
+    /// Reads a regular file into memory that the kernel fills in at once (`MAP_POPULATE`: a large new array
+    /// takes a page fault for every 4 KiB page, about 5 ms for a 10 MB bank in a new process) and decodes it
+    /// there. Nil when anything about the file is unusual (then `FileIO.read` reads it and words the errors).
+    static func decodeInPlace(_ path: String) -> Result<Bank, BankError>? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+        let size = Int(st.st_size)
+        #if os(Linux)
+        let populate = MAP_POPULATE
+        #else
+        let populate: Int32 = 0
+        #endif
+        guard let map = mmap(nil, size + 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0),
+              map != MAP_FAILED else { return nil }
+        defer { munmap(map, size + 1) }
+        var done = 0
+        while done <= size { // one byte more than the size: the end of the file must come where fstat said
+            let n = read(fd, map + done, size + 1 - done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        guard done == size else { return nil }
+        let bytes = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
+        do { return .success(try BankFormat.decode(bytes, file: path)) } catch { return .failure(error) }
     }
 }

@@ -20,11 +20,18 @@ private func decoded(_ bytes: [UInt8]) -> BankOutcome {
     do { return .bank(try BankFormat.decode(bytes, file: "b.json")) } catch { return .error(error.description) }
 }
 
+private func decodedInPlace(_ bytes: [UInt8]) -> BankOutcome {
+    bytes.withUnsafeBufferPointer { buffer in
+        do throws(BankError) { return .bank(try BankFormat.decode(buffer, file: "b.json")) } catch { return .error(error.description) }
+    }
+}
+
 /// Checks the contract for one text; returns whether the fast path took it.
 @discardableResult
 private func check(_ bytes: [UInt8], _ comment: @autoclosure () -> String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
     let g = general(bytes)
     #expect(decoded(bytes) == g, "\(comment())", sourceLocation: sourceLocation)
+    #expect(decodedInPlace(bytes) == g, "\(comment())", sourceLocation: sourceLocation)
     let fast = BankFormat.decodeFast(bytes, file: "b.json")
     if let fast { #expect(g == .bank(fast), "fast path disagrees: \(comment())", sourceLocation: sourceLocation) }
     return fast != nil
