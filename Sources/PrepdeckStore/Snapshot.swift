@@ -383,7 +383,7 @@ final class SnapshotFile: @unchecked Sendable {
 }
 
 /// Reads exactly `count` bytes at `offset` (nil on error or a short file).
-func preadAll(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
+public func preadAll(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
     guard count >= 0 else { return nil }
     if count == 0 { return [] }
     var failed = false
@@ -403,8 +403,9 @@ func preadAll(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
 /// A cheap fingerprint of the first `length` bytes of the log: the length, the first and last 4 KiB,
 /// and 16 samples of 64 bytes spread between. Appending to the log never changes it; rewriting, truncating
 /// or replacing the covered part almost always does.
-func logFingerprint(fd: Int32, length: Int) -> UInt64? {
-    var h = FastHash.combine(0xF1_6E_4B, UInt64(length))
+/// `seed` keeps the fingerprints of different caches apart.
+public func logFingerprint(fd: Int32, length: Int, seed: UInt64 = 0xF1_6E_4B) -> UInt64? {
+    var h = FastHash.combine(seed, UInt64(length))
     var windows = [(0, min(4096, length)), (max(0, length - 4096), length)]
     for k in 1...16 {
         let p = length * k / 17

@@ -56,7 +56,7 @@ enum StatsCache {
         // A cache that matches the log: read only what follows it.
         if useCache, var cached = read(cachePath), cached.key.settings == settingsKey, cached.key.coveredLength <= size,
            let print = fingerprint(fd, length: cached.key.coveredLength), print == cached.key.fingerprint,
-           let tail = preadBytes(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
+           let tail = preadAll(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
             let key = cached.key
             var events = cached.events
             cached.events = StatsEvents() // the only reference left: merging appends in place
@@ -97,35 +97,9 @@ enum StatsCache {
         try? FileIO.replace(path, events.encodeCache(key: key))
     }
 
-    /// A fingerprint of the first `length` bytes: their length, the first and last 4 KiB, 16 samples between.
+    /// A fingerprint of the first `length` bytes (the snapshot's, with the stats cache's own seed).
     static func fingerprint(_ fd: Int32, length: Int) -> UInt64? {
-        var h = FastHash.combine(0x57A7_F1, UInt64(length))
-        var windows = [(0, min(4096, length)), (max(0, length - 4096), length)]
-        for k in 1...16 {
-            let p = length * k / 17
-            windows.append((p, min(p + 64, length)))
-        }
-        for (a, b) in windows {
-            guard let bytes = preadBytes(fd, at: a, count: b - a) else { return nil }
-            h = FastHash.combine(h, FastHash.hash(bytes))
-        }
-        return h
-    }
-
-    static func preadBytes(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
-        guard count > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        let ok = out.withUnsafeMutableBytes { raw -> Bool in
-            while done < count {
-                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 { if errno == EINTR { continue }; return false }
-                if n == 0 { return false }
-                done += n
-            }
-            return true
-        }
-        return ok ? out : nil
+        logFingerprint(fd: fd, length: length, seed: 0x57A7_F1)
     }
 }
 
@@ -134,7 +108,7 @@ enum StatsCache {
 func withMappedFile<T>(fd: Int32, size: Int, path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
     guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
     guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
-        guard let bytes = StatsCache.preadBytes(fd, at: 0, count: size) else {
+        guard let bytes = preadAll(fd, at: 0, count: size) else {
             throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))", code: 74)
         }
         return bytes.withUnsafeBufferPointer(body)
