@@ -10,17 +10,8 @@ extension FileIO {
     /// starts, reading backwards from the end: checking how a log ends costs the same at any log length.
     /// nil if the file does not exist; an empty file gives no bytes.
     public static func readLastLine(_ path: String) throws(StoreError) -> (bytes: [UInt8], start: Int)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            let e = errno
-            throw StoreError(e == EACCES ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
-        }
+        guard let (fd, size) = try openRegular(path) else { return nil }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(path): \(errnoText())") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(path): it is a directory") }
-        let size = Int(st.st_size)
         if size == 0 { return ([], 0) }
         func chunk(_ at: Int, _ n: Int) throws(StoreError) -> [UInt8] {
             guard let b = preadAll(fd, at: at, count: n) else { throw StoreError(.io, "cannot read \(path): \(errnoText())") }

@@ -29,20 +29,27 @@ func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)
 /// Low-level file operations with the durability rules of docs/data-format.md.
 public enum FileIO {
     /// Reads a whole file, or nil if it does not exist.
-    public static func read(_ path: String) throws(StoreError) -> [UInt8]? {
+    /// Opens a regular file for reading: its descriptor and size, or nil if it does not exist.
+    /// The caller closes the descriptor.
+    static func openRegular(_ path: String) throws(StoreError) -> (fd: Int32, size: Int)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
             let e = errno
             throw StoreError(e == EACCES ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
         }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(path): \(errnoText())") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(path): it is a directory") }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw StoreError(.io, "cannot read \(path): not a regular file") }
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw StoreError(.io, "cannot read \(path): \(errnoText(e))") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw StoreError(.io, "cannot read \(path): it is a directory") }
+        if (st.st_mode & S_IFMT) != S_IFREG { close(fd); throw StoreError(.io, "cannot read \(path): not a regular file") }
+        return (fd, Int(st.st_size))
+    }
+
+    public static func read(_ path: String) throws(StoreError) -> [UInt8]? {
+        guard let (fd, size) = try openRegular(path) else { return nil }
+        defer { close(fd) }
         var out = [UInt8]()
-        out.reserveCapacity(Int(st.st_size) + 1)
+        out.reserveCapacity(size + 1)
         var buf = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
