@@ -26,6 +26,9 @@ TOPICS = [
     "scalability-performance", "caching", "reliability", "observability", "security", "testing",
     "deployment-release", "nodejs", "python", "java", "postgresql", "mongodb", "aws", "azure",
     "concurrency", "messaging", "system-design", "role-and-process",
+    # Second edition (issue 15).
+    "distributed-systems", "storage-engines", "mysql", "search", "networking", "go", "dotnet",
+    "kubernetes", "stream-processing", "privacy", "algorithms",
 ]
 DIFFICULTIES = ["easy", "medium", "hard"]
 KINDS = ["technical", "system-design", "coding", "behavioral", "ask-the-interviewer"]

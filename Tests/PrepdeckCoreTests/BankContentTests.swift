@@ -19,6 +19,9 @@ enum BankContent {
         "scalability-performance", "caching", "reliability", "observability", "security", "testing",
         "deployment-release", "nodejs", "python", "java", "postgresql", "mongodb", "aws", "azure",
         "concurrency", "messaging", "system-design", "role-and-process",
+        // Second edition (issue 15).
+        "distributed-systems", "storage-engines", "mysql", "search", "networking", "go", "dotnet",
+        "kubernetes", "stream-processing", "privacy", "algorithms",
     ]
     static let minQuestions = 300
     static let minQuestionsPerTopic = 12
