@@ -22,6 +22,10 @@ struct SyntheticData {
     var questions = 20_000
     var lines = 1_000_000
     var seed: UInt64 = 20_261_129
+    /// Words per model answer, drawn uniformly from this range (issue 10's data: 250–400, a 69 MB bank).
+    var answerWords = 250...400
+    /// The share of ratings logged as practice (issue 10's data: half).
+    var practiceShare = 0.5
     /// The log's first review; histories are spread over the two years that follow.
     static let start = RFC3339.parse("2024-09-01T08:00:00Z")!
 
@@ -32,6 +36,12 @@ struct SyntheticData {
         "containers", "kubernetes", "ci-cd", "cloud", "storage", "search", "api-design", "idempotency", "migrations",
         "scalability-performance", "behavioral", "system-design",
     ]
+    /// Vocabulary of the synthetic answers (so that search has real words to find).
+    static let prose = ["the", "service", "request", "latency", "throughput", "replica", "index", "cache", "write",
+                        "read", "queue", "consumer", "partition", "lock", "transaction", "retry", "timeout", "budget",
+                        "error", "client", "server", "database", "table", "column", "row", "shard", "leader",
+                        "follower", "quorum", "token", "session", "deploy", "rollback", "metric", "trace", "alert",
+                        "because", "when", "then", "which", "measure", "p99", "bytes", "seconds", "users", "peak"]
     static let words = ["design", "explain", "compare", "debug", "scale", "secure", "model", "tune", "measure", "migrate",
                         "shard", "cache", "index", "retry", "stream", "batch", "lock", "queue", "route", "limit"]
 
@@ -52,11 +62,22 @@ struct SyntheticData {
             let points = (0..<(3 + rng.below(4))).map { "Key point \($0 + 1) about \(topic) (\(rng.below(1000)))" }
             if k > 0 { out += ",\n" }
             out += "{\"id\":\"\(questionID(k))\",\"title\":\"How would you \(verb) \(topic) #\(k)?\","
-            out += "\"prompt\":\"Question \(k): \(verb) a \(topic) system for a service with \(1 + rng.below(500)) million users.\","
+            out += "\"prompt\":\"Question \(k): \(verb) a \(topic) system for a service with \(1 + rng.below(500)) million users."
+            for w in 0..<(50 + rng.below(31)) { // prompts of 50–80 more words, as long as the real bank's
+                out += (w % 15 == 0 ? ". " : " ") + SyntheticData.prose[rng.below(SyntheticData.prose.count)]
+            }
+            out += ".\","
             out += "\"difficulty\":\"\(difficulties[rng.below(3)])\",\"kind\":\"\(kinds[rng.below(kinds.count)])\","
             out += "\"topics\":[" + topics.map { "\"\($0)\"" }.joined(separator: ",") + "],"
-            out += "\"answer\":\"## Answer\\n\\nStart with the requirements, then \(verb) the \(topic) layer. Measure before tuning.\\n\\n- one\\n- two\","
-            out += "\"keyPoints\":[" + points.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+            out += "\"answer\":\"## Answer\\n\\nStart with the requirements, then \(verb) the \(topic) layer. Measure before tuning."
+            let n = answerWords.lowerBound + rng.below(answerWords.count)
+            for w in 0..<n {
+                out += w % 60 == 0 ? "\\n\\n- " : w % 12 == 0 ? ". " : " "
+                out += SyntheticData.prose[rng.below(SyntheticData.prose.count)]
+            }
+            out += ".\\n\","
+            out += "\"keyPoints\":[" + points.map { "\"\($0)\"" }.joined(separator: ",") + "],"
+            out += "\"followUps\":[\"What breaks first at ten times the load of \(topic)?\",\"How do you test it?\"]}"
         }
         out += "\n]}\n"
         return out
@@ -94,7 +115,7 @@ struct SyntheticData {
                 let roll = rng.unit()
                 let rating: UInt8 = roll < 0.1 ? 1 : roll < 0.25 ? 2 : roll < 0.9 ? 3 : 4
                 let ms = Int32(5000 + rng.below(300_000))
-                events.append(Event(card: Int32(card), rating: rating, mode: rng.unit() < 0.1 ? 1 : 0, at: (t * 1000).rounded() / 1000, ms: ms))
+                events.append(Event(card: Int32(card), rating: rating, mode: rng.unit() < practiceShare ? 1 : 0, at: (t * 1000).rounded() / 1000, ms: ms))
                 // Gaps log-uniform between one minute and 20 days.
                 t += 60 * pow(28_800, rng.unit()) + Double(rng.below(1000)) / 1000
             }

@@ -1,6 +1,6 @@
 // prepdeck-bench: synthetic data and the scheduler/replay benchmark (docs/performance.md).
 //
-//   prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N]
+//   prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N] [--answer-words 250-400] [--practice 0.5]
 //   prepdeck-bench run [--data DIR] [--runs N] [--prepdeck PATH]
 //   prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
 //
@@ -65,6 +65,12 @@ case "generate":
     if let s = option("--seed").flatMap(UInt64.init) { d.seed = s }
     if let q = option("--questions").flatMap(Int.init) { d.questions = q }
     if let l = option("--lines").flatMap(Int.init) { d.lines = l }
+    if let w = option("--answer-words") {
+        let parts = w.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] <= parts[1] else { fail("--answer-words MIN-MAX") }
+        d.answerWords = parts[0]...parts[1]
+    }
+    if let p = option("--practice").flatMap(Double.init) { d.practiceShare = p }
     let out = option("--out") ?? "bench-data"
     let t = monotonic()
     try d.write(to: out)

@@ -9,16 +9,74 @@ public protocol ReviewHistorySource: Sendable {
     func allReviews() -> [String: [ReviewEvent]]
 }
 
+/// Every reviewed card's schedule and first review, as loaded (from the snapshot or a replay): flat
+/// arrays, and an open-addressing index on a 64-bit hash of each id whose matches are confirmed by
+/// comparing the id itself. Made and searched without hashing a `String` or growing a dictionary, so
+/// loading 20,000 cards and joining them to the catalogue costs a few milliseconds.
+public struct CardTable: Sendable {
+    public let names: [String]
+    public let schedules: [CardSchedule]
+    public let firsts: [Date?]
+    /// Open addressing: each slot holds a card's id hash and its index + 1 (0: empty), side by side, so a
+    /// probe touches one cache line before the id itself is compared.
+    private let slots: [(hash: UInt64, index: Int)]
+
+    public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
+        precondition(names.count == schedules.count && names.count == firsts.count)
+        self.names = names; self.schedules = schedules; self.firsts = firsts
+        var size = 16
+        while size < names.count * 2 { size <<= 1 }
+        var slots = [(hash: UInt64, index: Int)](repeating: (0, 0), count: size)
+        let mask = size - 1
+        names.withUnsafeBufferPointer { ns in
+            for k in ns.indices {
+                let h = CardTable.hash(ns[k])
+                var i = Int(truncatingIfNeeded: h) & mask
+                while slots[i].index != 0 { i = (i + 1) & mask }
+                slots[i] = (h, k + 1)
+            }
+        }
+        self.slots = slots
+    }
+
+    public static let empty = CardTable(names: [], schedules: [], firsts: [])
+
+    @inline(__always) static func hash(_ s: String) -> UInt64 {
+        var s = s
+        return s.withUTF8 { FastHash.hash($0) }
+    }
+
+    public var count: Int { names.count }
+
+    /// Where `id` is (nil: not in the table).
+    public func index(of id: String) -> Int? {
+        guard !names.isEmpty else { return nil }
+        let h = CardTable.hash(id)
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let s = slots[i]
+                if s.index == 0 { return nil }
+                if s.hash == h && names[s.index - 1] == id { return s.index - 1 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+}
+
 /// Every card's schedule and history, computed from the effective reviews and the settings.
 ///
 /// Built from log entries (`init(entries:settings:)`) the whole history is in memory. Built from replayed or
-/// snapshot schedules (`init(settings:schedules:firstReviews:source:)`) the history is read on demand from
-/// its source: `reviews(_:)` reads one card's lines, `history` reads the whole log (stats only).
+/// snapshot schedules (`init(settings:table:source:)`) the history is read on demand from its source:
+/// `reviews(_:)` reads one card's lines, `history` reads the whole log (stats only). The schedules are the
+/// loaded table plus the cards changed since (ratings, undos, lines appended after the snapshot).
 public struct StudyProgress: Sendable {
     public var settings: Settings
-    public private(set) var schedules: [String: CardSchedule] = [:]
-    /// When each card was first reviewed (its first effective review): the daily new-card count.
-    public private(set) var firstReviews: [String: Date] = [:]
+    private var base: CardTable
+    /// Cards whose schedule changed after `base` was made (nil: the card has no effective review any more).
+    private var changed: [String: CardSchedule?] = [:]
+    private var changedFirsts: [String: Date?] = [:]
     public let scheduler: any Scheduler
     private var storedHistory: [String: [ReviewEvent]] = [:]
     private var source: (any ReviewHistorySource)?
@@ -38,6 +96,7 @@ public struct StudyProgress: Sendable {
         for case let .review(r) in entries where !undoneIDs.contains(r.id) {
             if seen.insert(r.id).inserted { byCard[r.card, default: []].append(r) }
         }
+        var names: [String] = [], schedules: [CardSchedule] = [], firsts: [Date?] = []
         for (card, events) in byCard {
             var ordered = events
             if zip(events, events.dropFirst()).contains(where: { $1.at < $0.at }) {
@@ -46,20 +105,75 @@ public struct StudyProgress: Sendable {
                 }.map(\.element)
             }
             storedHistory[card] = ordered
-            schedules[card] = scheduler.replay(ordered, cardID: card)
-            firstReviews[card] = ordered.first?.at
+            names.append(card)
+            schedules.append(scheduler.replay(ordered, cardID: card))
+            firsts.append(ordered.first?.at)
         }
+        base = CardTable(names: names, schedules: schedules, firsts: firsts)
     }
 
     /// A progress whose schedules were computed elsewhere (the snapshot, the fast replay); the history is
     /// read from `source` when asked for (none: no history).
     public init(settings: Settings, schedules: [String: CardSchedule], firstReviews: [String: Date],
                 source: (any ReviewHistorySource)?) {
+        let names = Array(schedules.keys)
+        self.init(settings: settings, table: CardTable(names: names, schedules: names.map { schedules[$0]! },
+                                                       firsts: names.map { firstReviews[$0] }), source: source)
+    }
+
+    /// A progress from a table of loaded cards, with `overrides` (cards changed since the table was made:
+    /// nil schedule, no effective review left).
+    public init(settings: Settings, table: CardTable, overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:],
+                source: (any ReviewHistorySource)?) {
         self.settings = settings
         scheduler = makeScheduler(settings)
-        self.schedules = schedules
-        self.firstReviews = firstReviews
+        base = table
+        for (card, o) in overrides { changed[card] = .some(o.schedule); changedFirsts[card] = .some(o.first) }
         self.source = source
+    }
+
+    /// The card's schedule if it has an effective review (nil: a new card).
+    public func reviewedSchedule(_ card: String) -> CardSchedule? {
+        if !changed.isEmpty, let c = changed[card] { return c }
+        return base.index(of: card).map { base.schedules[$0] }
+    }
+
+    /// The number of cards with an effective review.
+    public var reviewedCount: Int {
+        if changed.isEmpty { return base.count }
+        var n = base.count
+        for (card, s) in changed {
+            let inBase = base.index(of: card) != nil
+            if s != nil && !inBase { n += 1 } else if s == nil && inBase { n -= 1 }
+        }
+        return n
+    }
+
+    /// Calls `body` with every reviewed card and its schedule (in no particular order).
+    public func forEachSchedule(_ body: (String, CardSchedule) -> Void) {
+        for k in 0..<base.count where changed[base.names[k]] == nil { body(base.names[k], base.schedules[k]) }
+        for (card, s) in changed { if let s { body(card, s) } }
+    }
+
+    /// Every reviewed card's schedule (a dictionary made on each call: prefer `reviewedSchedule(_:)`).
+    public var schedules: [String: CardSchedule] {
+        var out = [String: CardSchedule](minimumCapacity: base.count + changed.count)
+        forEachSchedule { out[$0] = $1 }
+        return out
+    }
+
+    /// When each card was first reviewed (its first effective review): the daily new-card count. A dictionary
+    /// made on each call: prefer `firstReview(_:)` or `forEachFirstReview`.
+    public var firstReviews: [String: Date] {
+        var out: [String: Date] = [:]
+        forEachFirstReview { out[$0] = $1 }
+        return out
+    }
+
+    /// Calls `body` with every reviewed card's first effective review.
+    public func forEachFirstReview(_ body: (String, Date) -> Void) {
+        for k in 0..<base.count where changedFirsts[base.names[k]] == nil { if let f = base.firsts[k] { body(base.names[k], f) } }
+        for (card, f) in changedFirsts { if let f { body(card, f) } }
     }
 
     /// Every card's effective reviews in replay order. With a history source the first call reads the whole
@@ -80,7 +194,7 @@ public struct StudyProgress: Sendable {
     /// Whether the whole history is in memory (else `history` reads the log).
     public var historyIsLoaded: Bool { source == nil }
 
-    public func schedule(_ card: String) -> CardSchedule { schedules[card] ?? CardSchedule() }
+    public func schedule(_ card: String) -> CardSchedule { reviewedSchedule(card) ?? CardSchedule() }
 
     public func reviews(_ card: String) -> [ReviewEvent] {
         guard let source else { return storedHistory[card] ?? [] }
@@ -90,7 +204,10 @@ public struct StudyProgress: Sendable {
     }
 
     /// When the card was first reviewed (nil: never).
-    public func firstReview(_ card: String) -> Date? { firstReviews[card] }
+    public func firstReview(_ card: String) -> Date? {
+        if !changedFirsts.isEmpty, let c = changedFirsts[card] { return c }
+        return base.index(of: card).flatMap { base.firsts[$0] }
+    }
 
     public func info(_ card: String, now: Date) -> CardInfo {
         let s = schedule(card)
@@ -100,8 +217,8 @@ public struct StudyProgress: Sendable {
     /// Records a new rating (already logged) in memory.
     public mutating func apply(_ r: ReviewEvent) {
         if source == nil { storedHistory[r.card, default: []].append(r) } else { appended[r.card, default: []].append(r) }
-        schedules[r.card] = scheduler.review(schedule(r.card), cardID: r.card, rating: r.rating, at: r.at)
-        if firstReviews[r.card] == nil { firstReviews[r.card] = r.at }
+        changed[r.card] = .some(scheduler.review(schedule(r.card), cardID: r.card, rating: r.rating, at: r.at))
+        if firstReview(r.card) == nil { changedFirsts[r.card] = .some(r.at) }
     }
 
     /// Records an undo (already logged) in memory: the rating with id `target` no longer counts, and
@@ -114,8 +231,8 @@ public struct StudyProgress: Sendable {
             undone.insert(target)
         }
         let events = reviews(card)
-        schedules[card] = events.isEmpty ? nil : scheduler.replay(events, cardID: card)
-        firstReviews[card] = events.first?.at
+        changed[card] = .some(events.isEmpty ? nil : scheduler.replay(events, cardID: card))
+        changedFirsts[card] = .some(events.first?.at)
     }
 }
 

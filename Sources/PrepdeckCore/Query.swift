@@ -69,7 +69,13 @@ private func appendFold(_ s: String, into out: inout [UInt8]) {
 public struct SearchIndex: Sendable {
     private let storage: Storage
 
-    public init(_ questions: [Question]) { storage = Storage(questions) }
+    public init(_ questions: [Question]) { storage = Storage(count: questions.count) { SearchTexts(questions) } }
+
+    /// The index of a catalogue: from its banks' prebuilt texts (the bank index) where they have them.
+    /// `prefetch`: build the texts on another thread at once (for a large catalogue), else at the first search.
+    public init(_ catalog: Catalog, prefetch: Bool = true) {
+        storage = Storage(count: catalog.questions.count, prefetch: prefetch) { catalog.searchTexts() }
+    }
 
     /// Builds the folded texts now if they are not built yet.
     public func prepare() { _ = storage.texts }
@@ -80,79 +86,30 @@ public struct SearchIndex: Sendable {
     /// From this many questions on, the texts are built on another thread as soon as the index is made.
     static let backgroundThreshold = 2000
 
-    private var texts: Texts { storage.texts }
+    private var texts: SearchTexts { storage.texts }
 
-    /// The folded texts. Question `i`'s title is `titleText[titleStarts[i]..<titleStarts[i + 1]]`.
-    struct Texts {
-        var titleText: [UInt8] = []
-        var titleStarts: [Int] = [0]
-        var bodyText: [UInt8] = []
-        var bodyStarts: [Int] = [0]
-
-        init(_ questions: [Question]) {
-            titleStarts.reserveCapacity(questions.count + 1)
-            bodyStarts.reserveCapacity(questions.count + 1)
-            // Read the questions in place (no copy of each), and size the buffers once.
-            questions.withUnsafeBufferPointer { qs in
-                var titleBytes = 0, bodyBytes = 0
-                for k in qs.indices {
-                    titleBytes += qs[k].title.utf8.count
-                    bodyBytes += qs[k].prompt.utf8.count + qs[k].id.utf8.count + 2
-                    for t in qs[k].topics { bodyBytes += t.utf8.count + 1 }
-                }
-                titleText.reserveCapacity(titleBytes)
-                bodyText.reserveCapacity(bodyBytes)
-                for k in qs.indices {
-                    appendFold(qs[k].title, into: &titleText)
-                    titleStarts.append(titleText.count)
-                    // The body is folded as one text, as `prompt + "\n" + topics + "\n" + id`; piece by piece
-                    // only when every piece is ASCII (where folding is byte by byte).
-                    let mark = bodyText.count
-                    var ascii = appendASCIIFold(qs[k].prompt, into: &bodyText)
-                    if ascii {
-                        bodyText.append(0x0A)
-                        for (n, t) in qs[k].topics.enumerated() where ascii {
-                            if n > 0 { bodyText.append(0x20) }
-                            ascii = appendASCIIFold(t, into: &bodyText)
-                        }
-                        if ascii {
-                            bodyText.append(0x0A)
-                            ascii = appendASCIIFold(qs[k].id, into: &bodyText)
-                        }
-                    }
-                    if !ascii {
-                        bodyText.removeSubrange(mark...)
-                        let q = qs[k]
-                        bodyText.append(contentsOf: searchFold(q.prompt + "\n" + q.topics.joined(separator: " ") + "\n" + q.id).utf8)
-                    }
-                    bodyStarts.append(bodyText.count)
-                }
-            }
-        }
-    }
-
-    /// Holds the questions until the texts are built, then the texts.
+    /// Holds the texts' builder until the texts are built, then the texts.
     final class Storage: @unchecked Sendable {
         let count: Int
-        private var questions: [Question]?
-        private var built: Texts?
+        private var make: (@Sendable () -> SearchTexts)?
+        private var built: SearchTexts?
         private let lock = NSLock()
 
-        init(_ questions: [Question]) {
-            count = questions.count
-            self.questions = questions
-            if count >= SearchIndex.backgroundThreshold {
+        init(count: Int, prefetch: Bool = true, make: @escaping @Sendable () -> SearchTexts) {
+            self.count = count
+            self.make = make
+            if prefetch && count >= SearchIndex.backgroundThreshold {
                 DispatchQueue.global(qos: .userInitiated).async { _ = self.texts }
             }
         }
 
-        var texts: Texts {
+        var texts: SearchTexts {
             lock.lock()
             defer { lock.unlock() }
             if let built { return built }
-            let t = Texts(questions ?? [])
+            let t = make?() ?? SearchTexts([])
             built = t
-            questions = nil
+            make = nil
             return t
         }
     }
@@ -277,6 +234,73 @@ public struct SearchIndex: Sendable {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return 10
         case 0x80...: return 5
         default: return 3
+        }
+    }
+}
+
+/// The folded searchable texts of a list of questions, back to back: question `i`'s title is
+/// `titleText[titleStarts[i]..<titleStarts[i + 1]]`, its body (prompt, topics, id) likewise. Built from the
+/// questions, or read back from the bank index, which stores them.
+public struct SearchTexts: Sendable, Equatable {
+    public var titleText: [UInt8] = []
+    public var titleStarts: [Int] = [0]
+    public var bodyText: [UInt8] = []
+    public var bodyStarts: [Int] = [0]
+
+    public init(titleText: [UInt8], titleStarts: [Int], bodyText: [UInt8], bodyStarts: [Int]) {
+        self.titleText = titleText; self.titleStarts = titleStarts; self.bodyText = bodyText; self.bodyStarts = bodyStarts
+    }
+
+    /// The number of questions.
+    public var count: Int { titleStarts.count - 1 }
+
+    /// Appends another list's texts after these.
+    public mutating func append(_ other: SearchTexts) {
+        let t = titleText.count, b = bodyText.count
+        titleText += other.titleText
+        bodyText += other.bodyText
+        titleStarts += other.titleStarts.dropFirst().map { $0 + t }
+        bodyStarts += other.bodyStarts.dropFirst().map { $0 + b }
+    }
+
+    public init(_ questions: [Question]) {
+        titleStarts.reserveCapacity(questions.count + 1)
+        bodyStarts.reserveCapacity(questions.count + 1)
+        // Read the questions in place (no copy of each), and size the buffers once.
+        questions.withUnsafeBufferPointer { qs in
+            var titleBytes = 0, bodyBytes = 0
+            for k in qs.indices {
+                titleBytes += qs[k].title.utf8.count
+                bodyBytes += qs[k].prompt.utf8.count + qs[k].id.utf8.count + 2
+                for t in qs[k].topics { bodyBytes += t.utf8.count + 1 }
+            }
+            titleText.reserveCapacity(titleBytes)
+            bodyText.reserveCapacity(bodyBytes)
+            for k in qs.indices {
+                appendFold(qs[k].title, into: &titleText)
+                titleStarts.append(titleText.count)
+                // The body is folded as one text, as `prompt + "\n" + topics + "\n" + id`; piece by piece
+                // only when every piece is ASCII (where folding is byte by byte).
+                let mark = bodyText.count
+                var ascii = appendASCIIFold(qs[k].prompt, into: &bodyText)
+                if ascii {
+                    bodyText.append(0x0A)
+                    for (n, t) in qs[k].topics.enumerated() where ascii {
+                        if n > 0 { bodyText.append(0x20) }
+                        ascii = appendASCIIFold(t, into: &bodyText)
+                    }
+                    if ascii {
+                        bodyText.append(0x0A)
+                        ascii = appendASCIIFold(qs[k].id, into: &bodyText)
+                    }
+                }
+                if !ascii {
+                    bodyText.removeSubrange(mark...)
+                    let q = qs[k]
+                    bodyText.append(contentsOf: searchFold(q.prompt + "\n" + q.topics.joined(separator: " ") + "\n" + q.id).utf8)
+                }
+                bodyStarts.append(bodyText.count)
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 // Questions, decks and the bank format (see docs/data-format.md).
 
+import Foundation
+
 public enum Difficulty: String, Sendable, CaseIterable, Comparable {
     case easy, medium, hard
     public static func < (a: Difficulty, b: Difficulty) -> Bool { a.rank < b.rank }
@@ -37,26 +39,119 @@ public enum Kind: String, Sendable, CaseIterable {
     }
 }
 
-public struct Question: Sendable, Equatable, Identifiable {
-    public var id: String
-    public var title: String
+/// The long texts of a question: read with the rest of the question, or on demand (see `Question`).
+public struct QuestionTexts: Sendable, Equatable {
     public var prompt: String
-    public var difficulty: Difficulty
-    public var kind: Kind
-    public var topics: [String]
     public var answer: String
     public var keyPoints: [String]
     public var followUps: [String]
+    /// A short model answer for each follow-up (optional in the bank: empty, or as many as `followUps`).
+    public var followUpAnswers: [String]
+
+    public init(prompt: String, answer: String, keyPoints: [String], followUps: [String] = [], followUpAnswers: [String] = []) {
+        self.prompt = prompt; self.answer = answer; self.keyPoints = keyPoints
+        self.followUps = followUps; self.followUpAnswers = followUpAnswers
+    }
+}
+
+/// Where a question's texts lie in its bank file: the bytes of its JSON object, and their hash.
+public struct QuestionTextRef: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var hash: UInt64
+    public init(start: Int, end: Int, hash: UInt64) { self.start = start; self.end = end; self.hash = hash }
+}
+
+/// Reads a question's texts on demand (the store implements it over the bank file). Nil when the bytes
+/// are gone or are no longer the ones indexed (the file changed while prepdeck was running).
+public protocol QuestionTextLoader: Sendable {
+    func texts(_ ref: QuestionTextRef) -> QuestionTexts?
+}
+
+/// The texts of a question that are read when first needed, then kept.
+final class LazyQuestionTexts: @unchecked Sendable {
+    let loader: any QuestionTextLoader
+    let ref: QuestionTextRef
+    let keyPointCount: Int
+    let followUpCount: Int
+    /// One lock for every question's cache (a lock each would cost more than the question).
+    private static let lock = NSLock()
+    private var cached: QuestionTexts?
+
+    init(loader: any QuestionTextLoader, ref: QuestionTextRef, keyPointCount: Int, followUpCount: Int) {
+        self.loader = loader; self.ref = ref; self.keyPointCount = keyPointCount; self.followUpCount = followUpCount
+    }
+
+    var texts: QuestionTexts {
+        LazyQuestionTexts.lock.lock()
+        let held = cached
+        LazyQuestionTexts.lock.unlock()
+        if let held { return held }
+        let t = loader.texts(ref) ?? QuestionTexts(
+            prompt: "(This question's text cannot be read: its bank file changed after prepdeck started. Restart prepdeck to reload it.)",
+            answer: "(unavailable: the bank file changed; restart prepdeck)",
+            keyPoints: Array(repeating: "(unavailable)", count: keyPointCount),
+            followUps: Array(repeating: "(unavailable)", count: followUpCount))
+        LazyQuestionTexts.lock.lock()
+        cached = t
+        LazyQuestionTexts.lock.unlock()
+        return t
+    }
+}
+
+/// A question. Its long texts (prompt, answer, key points, follow-ups) are either held (decoded with the
+/// bank, or made in code) or read from the bank file when first used (a question from the bank index):
+/// lists, search, filters and queues never need them, so a large bank costs only what is shown.
+public struct Question: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var title: String
+    public var difficulty: Difficulty
+    public var kind: Kind
+    public var topics: [String]
     public var timeLimitMinutes: Int?
     /// Where the question was defined (for error messages).
     public var source: SourceLocation
 
+    enum Body: Sendable { case held(QuestionTexts), lazy(LazyQuestionTexts) }
+    var body: Body
+
     public init(id: String, title: String, prompt: String, difficulty: Difficulty, kind: Kind,
-                topics: [String], answer: String, keyPoints: [String], followUps: [String] = [],
+                topics: [String], answer: String, keyPoints: [String], followUps: [String] = [], followUpAnswers: [String] = [],
                 timeLimitMinutes: Int? = nil, source: SourceLocation = SourceLocation(file: "", position: SourcePosition(line: 1, column: 1))) {
-        self.id = id; self.title = title; self.prompt = prompt; self.difficulty = difficulty; self.kind = kind
-        self.topics = topics; self.answer = answer; self.keyPoints = keyPoints; self.followUps = followUps
+        self.id = id; self.title = title; self.difficulty = difficulty; self.kind = kind; self.topics = topics
         self.timeLimitMinutes = timeLimitMinutes; self.source = source
+        body = .held(QuestionTexts(prompt: prompt, answer: answer, keyPoints: keyPoints, followUps: followUps, followUpAnswers: followUpAnswers))
+    }
+
+    /// A question whose texts are read by `loader` when first used.
+    public init(id: String, title: String, difficulty: Difficulty, kind: Kind, topics: [String], timeLimitMinutes: Int?,
+                source: SourceLocation, keyPointCount: Int, followUpCount: Int, texts ref: QuestionTextRef, loader: any QuestionTextLoader) {
+        self.id = id; self.title = title; self.difficulty = difficulty; self.kind = kind; self.topics = topics
+        self.timeLimitMinutes = timeLimitMinutes; self.source = source
+        body = .lazy(LazyQuestionTexts(loader: loader, ref: ref, keyPointCount: keyPointCount, followUpCount: followUpCount))
+    }
+
+    /// The long texts (read from the bank file the first time, for a question from the bank index).
+    public var texts: QuestionTexts {
+        get { switch body { case let .held(t): t; case let .lazy(l): l.texts } }
+        set { body = .held(newValue) }
+    }
+    public var prompt: String { get { texts.prompt } set { texts.prompt = newValue } }
+    public var answer: String { get { texts.answer } set { texts.answer = newValue } }
+    public var keyPoints: [String] { get { texts.keyPoints } set { texts.keyPoints = newValue } }
+    public var followUps: [String] { get { texts.followUps } set { texts.followUps = newValue } }
+    public var followUpAnswers: [String] { get { texts.followUpAnswers } set { texts.followUpAnswers = newValue } }
+
+    /// The number of key points, without reading the texts.
+    public var keyPointCount: Int { switch body { case let .held(t): t.keyPoints.count; case let .lazy(l): l.keyPointCount } }
+    /// Whether the texts are still to be read from the bank file.
+    public var textsAreDeferred: Bool { if case .lazy = body { true } else { false } }
+    /// Where the texts lie in the bank file, for a question from the bank index.
+    public var textRef: QuestionTextRef? { if case let .lazy(l) = body { l.ref } else { nil } }
+
+    public static func == (a: Question, b: Question) -> Bool {
+        a.id == b.id && a.title == b.title && a.difficulty == b.difficulty && a.kind == b.kind && a.topics == b.topics
+            && a.timeLimitMinutes == b.timeLimitMinutes && a.source == b.source && a.texts == b.texts
     }
 
     /// The time budget in seconds: `timeLimitMinutes`, else by difficulty.
@@ -80,7 +175,17 @@ public struct Bank: Sendable, Equatable {
     public var file: String
     public var deck: Deck
     public var questions: [Question]
-    public init(file: String, deck: Deck, questions: [Question]) { self.file = file; self.deck = deck; self.questions = questions }
+    /// Where this bank's folded search texts can be read without its questions' texts (the bank index).
+    public var searchTexts: (any SearchTextSource)?
+    public init(file: String, deck: Deck, questions: [Question], searchTexts: (any SearchTextSource)? = nil) {
+        self.file = file; self.deck = deck; self.questions = questions; self.searchTexts = searchTexts
+    }
+    public static func == (a: Bank, b: Bank) -> Bool { a.file == b.file && a.deck == b.deck && a.questions == b.questions }
+}
+
+/// Reads a bank's prebuilt `SearchTexts` (nil: not available; they are then folded from the questions).
+public protocol SearchTextSource: Sendable {
+    func load() -> SearchTexts?
 }
 
 /// A problem with a bank file. `description` is the one line shown to the user.
@@ -183,6 +288,33 @@ public enum BankFormat {
         bytes.withUnsafeBufferPointer { decodeFast($0, file: file) }
     }
 
+    /// Decodes a bank for its index: the bank (as `decode` gives it) and the bytes of each question's
+    /// object, in order. Nil when the fast path does not take the file (then `decode` it: an error, or a
+    /// bank that is loaded whole each time instead of from an index).
+    public static func decodeIndexed(_ buffer: UnsafeBufferPointer<UInt8>, file: String) -> (bank: Bank, ranges: [Range<Int>])? {
+        let result = try? JSONParser.run(buffer) { (p: inout JSONParser) throws(JSONSyntaxError) -> (Bank, [Range<Int>])? in
+            var d = FastDecoder(file: file, expected: p.bytes.count / 400)
+            d.recordRanges = true
+            guard let bank = try d.bank(&p) else { return nil }
+            return (bank, d.ranges)
+        }
+        guard let (bank, ranges) = result ?? nil, ranges.count == bank.questions.count else { return nil }
+        return (bank, ranges)
+    }
+
+    /// Decodes one question object's bytes (a range `decodeIndexed` gave) back into its texts.
+    public static func decodeQuestionTexts(_ buffer: UnsafeBufferPointer<UInt8>) -> QuestionTexts? {
+        let result = try? JSONParser.run(buffer) { (p: inout JSONParser) throws(JSONSyntaxError) -> QuestionTexts? in
+            var d = FastDecoder(file: "", expected: 1)
+            p.skipSpace()
+            guard let q = try d.question(&p) else { return nil }
+            p.skipSpace()
+            guard p.i == p.bytes.count else { return nil }
+            return q.texts
+        }
+        return result ?? nil
+    }
+
     static func decodeFast(_ buffer: UnsafeBufferPointer<UInt8>, file: String) -> Bank? {
         let result = try? JSONParser.run(buffer) { (p: inout JSONParser) throws(JSONSyntaxError) -> Bank? in
             var d = FastDecoder(file: file, expected: p.bytes.count / 400)
@@ -195,7 +327,7 @@ public enum BankFormat {
     /// sends the file to the general decoder (String equality is canonical equivalence, not bytes).
     enum FastKey {
         case format, version, deck, questions
-        case id, title, prompt, answer, difficulty, kind, topics, keyPoints, followUps, timeLimitMinutes
+        case id, title, prompt, answer, difficulty, kind, topics, keyPoints, followUps, followUpAnswers, timeLimitMinutes
         case other
     }
 
@@ -267,6 +399,9 @@ public enum BankFormat {
         let file: String
         var ids: IDSet
         private var list: [String] = []
+        /// With `recordRanges`, the bytes of each question's object, in order.
+        var recordRanges = false
+        var ranges: [Range<Int>] = []
 
         init(file: String, expected: Int) {
             self.file = file
@@ -297,6 +432,7 @@ public enum BankFormat {
             case 9: if eq("questions") { return .questions }; if eq("keyPoints") { return .keyPoints }
                 if eq("followUps") { return .followUps }
             case 10: if eq("difficulty") { return .difficulty }
+            case 15: if eq("followUpAnswers") { return .followUpAnswers }
             case 16: if eq("timeLimitMinutes") { return .timeLimitMinutes }
             default: break
             }
@@ -444,12 +580,13 @@ public enum BankFormat {
         mutating func question(_ p: inout JSONParser) throws(JSONSyntaxError) -> Question? {
             guard p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "{") else { return nil }
             let position = p.nodePosition
+            let start = p.i
             try p.enter()
             p.i += 1
             p.skipSpace()
             guard p.i < p.bytes.count, p.bytes[p.i] != UInt8(ascii: "}") else { return nil }
             var id: String?, title: String?, prompt: String?, answer: String?, difficulty: Difficulty?, kind: Kind?
-            var topics: [String]?, keyPoints: [String]?, followUps: [String]?
+            var topics: [String]?, keyPoints: [String]?, followUps: [String]?, followUpAnswers: [String]?
             var limit: Int?, limitSeen = false
             repeat {
                 guard let key = try key(&p) else { return nil }
@@ -489,6 +626,15 @@ public enum BankFormat {
                         guard let list = try texts(&p) else { return nil }
                         followUps = list
                     }
+                case .followUpAnswers:
+                    guard followUpAnswers == nil else { return nil }
+                    if p.i < p.bytes.count, p.bytes[p.i] == UInt8(ascii: "n") {
+                        guard try p.parseValue().isNull else { return nil }
+                        followUpAnswers = []
+                    } else {
+                        guard let list = try texts(&p) else { return nil }
+                        followUpAnswers = list
+                    }
                 case .timeLimitMinutes:
                     guard !limitSeen else { return nil }
                     limitSeen = true
@@ -504,9 +650,12 @@ public enum BankFormat {
             } while try p.objectNext()
             p.depth -= 1
             guard let id, let title, let prompt, let answer, let difficulty, let kind, let topics, let keyPoints else { return nil }
+            let answers = followUpAnswers ?? []
+            guard answers.isEmpty || answers.count == (followUps ?? []).count else { return nil }
+            if recordRanges { ranges.append(start..<p.i) }
             return Question(id: id, title: title, prompt: prompt, difficulty: difficulty, kind: kind, topics: topics,
-                            answer: answer, keyPoints: keyPoints, followUps: followUps ?? [], timeLimitMinutes: limit,
-                            source: SourceLocation(file: file, position: position))
+                            answer: answer, keyPoints: keyPoints, followUps: followUps ?? [], followUpAnswers: answers,
+                            timeLimitMinutes: limit, source: SourceLocation(file: file, position: position))
         }
     }
 
@@ -578,6 +727,10 @@ public enum BankFormat {
             throw BankError(SourceLocation(file: file, position: node["keyPoints"]!.position), "\(ctx): field \"keyPoints\": expected \(minKeyPoints)–\(maxKeyPoints) entries, found \(keyPoints.count)")
         }
         let followUps = try stringList(node, "followUps", context: ctx, file: file, required: false)
+        let followUpAnswers = try stringList(node, "followUpAnswers", context: ctx, file: file, required: false)
+        if !followUpAnswers.isEmpty && followUpAnswers.count != followUps.count {
+            throw BankError(SourceLocation(file: file, position: node["followUpAnswers"]!.position), "\(ctx): field \"followUpAnswers\": expected one answer for each of the \(followUps.count) followUps, found \(followUpAnswers.count)")
+        }
         var limit: Int?
         if let t = node["timeLimitMinutes"], !t.isNull {
             guard let m = t.int, m > 0, m <= 240 else {
@@ -586,7 +739,8 @@ public enum BankFormat {
             limit = m
         }
         return Question(id: id, title: title, prompt: prompt, difficulty: difficulty, kind: kind, topics: topics,
-                        answer: answer, keyPoints: keyPoints, followUps: followUps, timeLimitMinutes: limit, source: here)
+                        answer: answer, keyPoints: keyPoints, followUps: followUps, followUpAnswers: followUpAnswers,
+                        timeLimitMinutes: limit, source: here)
     }
 }
 
@@ -603,26 +757,67 @@ extension String {
 public struct Catalog: Sendable {
     public private(set) var questions: [Question]
     public private(set) var banks: [(file: String, deck: Deck, count: Int)]
-    private var index: [String: Int]
+    private let ids: IDIndex
+    private var searchSources: [(any SearchTextSource)?]
 
-    public init(banks: [Bank]) throws(BankError) {
-        questions = []
-        self.banks = []
-        index = [:]
-        for bank in banks {
-            for q in bank.questions {
-                if let k = index[q.id] {
-                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(questions[k].source))")
-                }
-                index[q.id] = questions.count
-                questions.append(q)
-            }
-            self.banks.append((bank.file, bank.deck, bank.questions.count))
+    /// The id → position map, made at the first look-up by id (lists and queues never need it).
+    final class IDIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var map: [String: Int]?
+        init(_ map: [String: Int]?) { self.map = map }
+        func get(_ questions: [Question]) -> [String: Int] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let map { return map }
+            var m = [String: Int](minimumCapacity: questions.count)
+            for (k, q) in questions.enumerated() { m[q.id] = k }
+            map = m
+            return m
         }
     }
 
-    public func question(_ id: String) -> Question? { index[id].map { questions[$0] } }
-    public func position(of id: String) -> Int? { index[id] }
+    public init(banks: [Bank]) throws(BankError) {
+        self.banks = banks.map { ($0.file, $0.deck, $0.questions.count) }
+        searchSources = banks.map(\.searchTexts)
+        if banks.count == 1 {
+            // One bank: its decoder already checked that its ids are unique; keep its array (no copy).
+            questions = banks[0].questions
+            ids = IDIndex(nil)
+            return
+        }
+        let total = banks.reduce(0) { $0 + $1.questions.count }
+        var index = [String: Int](minimumCapacity: total)
+        questions = []
+        questions.reserveCapacity(total)
+        for bank in banks {
+            for q in bank.questions {
+                if let k = index.updateValue(questions.count, forKey: q.id) {
+                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(questions[k].source))")
+                }
+                questions.append(q)
+            }
+        }
+        ids = IDIndex(index)
+    }
+
+    public func question(_ id: String) -> Question? { ids.get(questions)[id].map { questions[$0] } }
+    public func position(of id: String) -> Int? { ids.get(questions)[id] }
+
+    /// The folded search texts of every question, in catalogue order: each bank's from its index where it
+    /// has one, else folded from its questions.
+    public func searchTexts() -> SearchTexts {
+        if searchSources.allSatisfy({ $0 == nil }) { return SearchTexts(questions) }
+        var all = SearchTexts([])
+        var start = 0
+        for (k, b) in banks.enumerated() {
+            let part = searchSources[k]?.load().flatMap { $0.count == b.count ? $0 : nil }
+                ?? SearchTexts(Array(questions[start..<(start + b.count)]))
+            all.append(part)
+            start += b.count
+        }
+        return all
+    }
+
 
     /// Topics with the number of questions carrying each, sorted by topic id.
     public var topicCounts: [(topic: String, count: Int)] {

@@ -27,14 +27,23 @@ public struct DueQueue: Sendable, Equatable {
 
     public init(cardIDs: [String], progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
                 excluding: Set<String> = []) {
+        self.init(count: cardIDs.count, id: { cardIDs[$0] }, schedule: { progress.reviewedSchedule(cardIDs[$0]) },
+                  progress: progress, settings: settings, calendar: calendar, now: now, excluding: excluding)
+    }
+
+    /// The queue of `count` cards in rank order, given by position: `id(k)` and its schedule `schedule(k)`
+    /// (nil: never reviewed), e.g. a catalogue joined to the progress once instead of a look-up a card.
+    public init(count: Int, id: (Int) -> String, schedule: (Int) -> CardSchedule?, progress: StudyProgress, settings: Settings,
+                calendar: StudyCalendar, now: Date, excluding: Set<String> = []) {
         let today = calendar.day(of: now)
         newIntroducedToday = DueQueue.newCardsIntroduced(onDay: today, progress: progress, calendar: calendar)
         newLeftToday = max(0, settings.newPerDay - newIntroducedToday)
         var learningDue: [(due: Date, rank: Int, id: String)] = []
         var reviewDue: [(due: Date, rank: Int, id: String)] = []
-        for (rank, id) in cardIDs.enumerated() where !excluding.contains(id) {
-            guard let s = progress.schedules[id], s.state != .new else {
-                if new.count < newLeftToday { new.append(id) }
+        for rank in 0..<count {
+            if !excluding.isEmpty && excluding.contains(id(rank)) { continue }
+            guard let s = schedule(rank), s.state != .new else {
+                if new.count < newLeftToday { new.append(id(rank)) }
                 continue
             }
             guard let due = s.due else { continue }
@@ -42,7 +51,7 @@ public struct DueQueue: Sendable, Equatable {
                 if nextDue.map({ due < $0 }) ?? true { nextDue = due }
                 continue
             }
-            if s.state == .review { reviewDue.append((due, rank, id)) } else { learningDue.append((due, rank, id)) }
+            if s.state == .review { reviewDue.append((due, rank, id(rank))) } else { learningDue.append((due, rank, id(rank))) }
         }
         let order: ((due: Date, rank: Int, id: String), (due: Date, rank: Int, id: String)) -> Bool = {
             $0.due != $1.due ? $0.due < $1.due : $0.rank < $1.rank
@@ -55,7 +64,7 @@ public struct DueQueue: Sendable, Equatable {
     public static func newCardsIntroduced(onDay day: Int, progress: StudyProgress, calendar: StudyCalendar) -> Int {
         let start = calendar.start(ofDay: day), end = calendar.start(ofDay: day + 1)
         var n = 0
-        for first in progress.firstReviews.values where first >= start && first < end { n += 1 }
+        progress.forEachFirstReview { _, first in if first >= start && first < end { n += 1 } }
         return n
     }
 
@@ -65,7 +74,7 @@ public struct DueQueue: Sendable, Equatable {
         let end = calendar.start(ofDay: calendar.day(of: now) + 1)
         var n = 0
         for id in cardIDs where !excluding.contains(id) {
-            if let s = progress.schedules[id], s.state != .new, let due = s.due, due < end { n += 1 }
+            if let s = progress.reviewedSchedule(id), s.state != .new, let due = s.due, due < end { n += 1 }
         }
         return n
     }
@@ -77,7 +86,7 @@ public struct DueQueue: Sendable, Equatable {
         guard days > 0 else { return out }
         let today = calendar.day(of: now)
         for id in cardIDs where !excluding.contains(id) {
-            guard let s = progress.schedules[id], s.state != .new, let due = s.due else { continue }
+            guard let s = progress.reviewedSchedule(id), s.state != .new, let due = s.due else { continue }
             let d = max(0, calendar.day(of: due) - today)
             if d < days { out[d] += 1 }
         }

@@ -592,7 +592,7 @@ public struct StatsReport: Sendable, Equatable {
         var topicIndex: [String: Int] = [:]
         var perTopic: [(topic: String, cards: Int, learned: Int, sum: Double)] = []
         for i in questions.indices {
-            let s = progress.schedules[questions[i].id] ?? CardSchedule()
+            let s = progress.reviewedSchedule(questions[i].id) ?? CardSchedule()
             switch s.state {
             case .new: unseen += 1
             case .learning, .relearning: learning += 1

@@ -34,13 +34,18 @@ public enum BankLoader {
         }
     }
 
-    /// Loads and merges banks. Ids must be unique across all of them.
-    public static func load(paths: [String]) throws(LoadError) -> Catalog {
+    /// Loads and merges banks. Ids must be unique across all of them. With `index`, each file is read
+    /// through its bank index (rebuilt when the file changed), so questions' texts are read when first used.
+    public static func load(paths: [String], index: BankIndexCache? = nil, now: () -> Date = Date.init) throws(LoadError) -> Catalog {
         var banks: [Bank] = []
         for p in paths {
             let files: [String]
             do { files = try self.files(at: p) } catch { throw .store(error) }
             for f in files {
+                if let index, let (result, _) = index.load(f, now: now) {
+                    do { banks.append(try result.get()) } catch { throw .bank(error) }
+                    continue
+                }
                 if let decoded = decodeInPlace(f) {
                     do { banks.append(try decoded.get()) } catch { throw .bank(error) }
                     continue

@@ -77,6 +77,18 @@ public final class DataStore: @unchecked Sendable {
     /// Opens the data directory. With `.write` it is created (mode 0700) and the advisory lock is taken;
     /// when another prepdeck holds the lock, the store opens read-only and says why in `readOnlyReason`.
     /// With `.read` nothing is created, locked or repaired.
+    /// Whether caches (snapshot, stats cache, bank indexes) may be written: the store is writable, or it was
+    /// opened for reading and the data directory's lock was free (caches are not user data, and are
+    /// replaced atomically, so a read command may keep them fresh).
+    public private(set) var canWriteCaches = false
+
+    /// How long a writer waits for the lock before opening read-only (a read command holds it for a few
+    /// milliseconds while it refreshes the caches).
+    static let lockPatience = 0.3
+
+    /// Opens the data directory. With `.write` it is created (mode 0700) and the advisory lock is taken;
+    /// when another prepdeck holds the lock, the store opens read-only and says why in `readOnlyReason`.
+    /// With `.read` nothing is created or repaired; the lock is taken only if it is free, to refresh caches.
     public init(root: String, access: Access = .write) throws(StoreError) {
         self.root = root
         if !FileIO.isDirectory(root) {
@@ -88,6 +100,16 @@ public final class DataStore: @unchecked Sendable {
         }
         if access == .read {
             readOnlyReason = "opened for reading"
+            // The lock file is made only if the directory is writable; an existing one is only locked.
+            guard Glibc.access(root, W_OK) == 0 else { return }
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { return }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                lockFD = fd
+                canWriteCaches = true
+            } else {
+                close(fd)
+            }
             return
         }
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -95,7 +117,17 @@ public final class DataStore: @unchecked Sendable {
             readOnlyReason = "data directory \(root) is not writable (\(errnoText())): opened read-only"
             return
         }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        if !locked {
+            // Perhaps a read command refreshing the caches: it lets go within milliseconds.
+            var waited = 0.0
+            while !locked && waited < DataStore.lockPatience {
+                usleep(10_000)
+                waited += 0.01
+                locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+            }
+        }
+        if !locked {
             let holder = (try? FileIO.read(lockPath)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             close(fd)
             readOnlyReason = "another prepdeck\(holder.isEmpty ? "" : " (pid \(holder))") is using \(root): opened read-only"
@@ -107,7 +139,22 @@ public final class DataStore: @unchecked Sendable {
         _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         if Glibc.access(root, W_OK) != 0 {
             readOnlyReason = "data directory \(root) is not writable (\(errnoText())): opened read-only"
+        } else {
+            canWriteCaches = true
         }
+    }
+
+    /// Lets go of a lock taken only to refresh caches (a read command, once its caches are written).
+    public func releaseCacheLock() {
+        guard readOnlyReason == "opened for reading", lockFD >= 0 else { return }
+        close(lockFD)
+        lockFD = -1
+        canWriteCaches = false
+    }
+
+    /// Where bank indexes are kept for this data directory.
+    public var bankIndexCache: BankIndexCache {
+        BankIndexCache(directory: root + "/bank-index", writable: canWriteCaches)
     }
 
     deinit { if lockFD >= 0 { close(lockFD) } }

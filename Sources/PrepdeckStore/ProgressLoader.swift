@@ -33,7 +33,7 @@ extension DataStore {
     /// its history is read from the log on demand.
     public func loadProgress(settings: Settings, rewriteAfterBytes: Int = 64 << 10) throws(StoreError) -> ProgressLoad {
         guard let log = try LogFile.open(reviewsPath) else {
-            let p = StudyProgress(settings: settings, schedules: [:], firstReviews: [:], source: nil)
+            let p = StudyProgress(settings: settings, table: .empty, source: nil)
             return ProgressLoad(progress: p, warnings: [], source: .fullReplay(reason: "no reviews.jsonl"), snapshotWritten: false)
         }
         let settingsHash = SnapshotFormat.settingsHash(settings)
@@ -66,9 +66,9 @@ extension DataStore {
 
     /// Everything a full replay computes, ready for a `StudyProgress` and a snapshot.
     private struct FullResult {
-        var schedules: [String: CardSchedule] = [:]
-        var firsts: [String: Date] = [:]
-        var cardIndex: [String: Int] = [:]
+        var names: [String] = []
+        var schedules: [CardSchedule] = []
+        var firsts: [Date?] = []
         var starts = [0]
         var offsets: [Int] = []
         var snapCards: [SnapshotCard] = []
@@ -80,15 +80,16 @@ extension DataStore {
         let effective = EffectiveLog(scan, buffer: buf)
         let replayed = ReplayedCards(scan: scan, effective: effective, scheduler: scheduler)
         var r = FullResult()
+        r.names.reserveCapacity(replayed.names.count)
         r.schedules.reserveCapacity(replayed.names.count)
         r.firsts.reserveCapacity(replayed.names.count)
         r.offsets.reserveCapacity(effective.records.count)
         for (c, name) in replayed.names.enumerated() {
             let events = effective.events(ofCard: c)
             guard !events.isEmpty else { continue }
-            r.schedules[name] = replayed.schedules[c]
-            r.firsts[name] = replayed.firstReviews[c]
-            r.cardIndex[name] = r.starts.count - 1
+            r.names.append(name)
+            r.schedules.append(replayed.schedules[c])
+            r.firsts.append(replayed.firstReviews[c])
             r.snapCards.append(SnapshotCard(name: name, schedule: replayed.schedules[c], firstReview: replayed.firstReviews[c],
                                             eventsStart: r.offsets.count, eventsCount: events.count))
             for k in events { r.offsets.append(scan.records[Int(k)].lineOffset) }
@@ -111,11 +112,12 @@ extension DataStore {
             var warnings = problemWarnings(scan.problems)
             let limit = try handleTornTail(scan, tailBytes: { ArraySlice(buf[$0...]) }, end: log.size, warnings: &warnings)
             func done(_ r: FullResult, wrote: Bool) -> ProgressLoad {
-                let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .flat(index: r.cardIndex, starts: r.starts, offsets: r.offsets))
-                return ProgressLoad(progress: StudyProgress(settings: settings, schedules: r.schedules, firstReviews: r.firsts, source: source),
+                let table = CardTable(names: r.names, schedules: r.schedules, firsts: r.firsts)
+                let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .flat(table: table, starts: r.starts, offsets: r.offsets))
+                return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
                                     warnings: warnings, source: .fullReplay(reason: reason), snapshotWritten: wrote)
             }
-            guard !isReadOnly else { return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: false) }
+            guard canWriteCaches else { return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: false) }
             // The snapshot ends at a newline: a last line without one (written by another program) is
             // replayed on top of it, as a line appended after the snapshot.
             let unterminated = scan.records.last.map { $0.lineOffset >= scan.completeEnd } ?? false
@@ -181,19 +183,10 @@ extension DataStore {
         let h = snap.header
         let scheduler = makeScheduler(settings)
         var warnings = problemWarnings(snap.problems)
-        var schedules: [String: CardSchedule] = [:], firsts: [String: Date] = [:]
-        var slices: [String: (start: Int, count: Int)] = [:]
-        schedules.reserveCapacity(snap.cards.count)
-        firsts.reserveCapacity(snap.cards.count)
-        slices.reserveCapacity(snap.cards.count)
-        for c in snap.cards {
-            schedules[c.name] = c.schedule
-            firsts[c.name] = c.firstReview
-            slices[c.name] = (c.eventsStart, c.eventsCount)
-        }
+        let table = snap.table
         if log.size == h.coveredLength {
-            let source = LogHistorySource(path: reviewsPath, limit: log.size, offsets: .snapshot(snap, slices: slices, overrides: [:]))
-            return ProgressLoad(progress: StudyProgress(settings: settings, schedules: schedules, firstReviews: firsts, source: source),
+            let source = LogHistorySource(path: reviewsPath, limit: log.size, offsets: .snapshot(snap, overrides: [:]))
+            return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
                                 warnings: warnings, source: .snapshot(tailLines: 0, rebuiltCards: 0), snapshotWritten: false)
         }
         let bytes = try log.read(from: h.coveredLength, to: log.size)
@@ -204,30 +197,30 @@ extension DataStore {
             let limit = try handleTornTail(scan, tailBytes: { ArraySlice(buf[($0 - h.coveredLength)...]) }, end: log.size, warnings: &torn)
             warnings += torn
             if !isReadOnly { carried = torn }
-            let snapSchedules = schedules, snapFirsts = firsts
+            var changed: [String: (schedule: CardSchedule?, first: Date?)] = [:]
             var tail = TailReplay(snap: snap, scan: scan, buffer: buf, log: log, limit: limit, scheduler: scheduler)
-            guard tail.run(schedules: &schedules, firsts: &firsts, slices: slices) else { return nil }
-            let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .snapshot(snap, slices: slices, overrides: tail.overrides))
+            guard tail.run(changed: &changed) else { return nil }
+            let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .snapshot(snap, overrides: tail.overrides))
             var wrote = false
-            if !isReadOnly && (scan.completeEnd - h.coveredLength >= rewriteAfterBytes || tail.rebuilt > 0) {
+            if canWriteCaches && (scan.completeEnd - h.coveredLength >= rewriteAfterBytes || tail.rebuilt > 0) {
                 // Merging reads the big sections whole: check them first (corrupt: replay everything instead).
                 guard snap.bigSectionsAreIntact(), let oldUndone = snap.undone() else { return nil }
                 // The new snapshot ends at the last newline: without a last line that lacks one.
                 if let last = scan.records.last, last.lineOffset >= scan.completeEnd {
                     var covered = scan
                     covered.records.removeLast()
-                    var s2 = snapSchedules, f2 = snapFirsts
+                    var c2: [String: (schedule: CardSchedule?, first: Date?)] = [:]
                     var t2 = TailReplay(snap: snap, scan: covered, buffer: buf, log: log, limit: limit, scheduler: scheduler)
-                    guard t2.run(schedules: &s2, firsts: &f2, slices: slices) else { return nil }
+                    guard t2.run(changed: &c2) else { return nil }
                     wrote = rewriteSnapshot(snap, oldUndone: oldUndone, tail: t2, scan: covered,
-                                            schedules: s2, firsts: f2, settingsHash: settingsHash, log: log)
+                                            changed: c2, settingsHash: settingsHash, log: log)
                 } else {
                     wrote = rewriteSnapshot(snap, oldUndone: oldUndone, tail: tail, scan: scan,
-                                            schedules: schedules, firsts: firsts, settingsHash: settingsHash, log: log)
+                                            changed: changed, settingsHash: settingsHash, log: log)
                 }
             }
             let lines = scan.lastCompleteLine - h.coveredLines + (scan.records.last.map { $0.lineOffset >= scan.completeEnd ? 1 : 0 } ?? 0)
-            return ProgressLoad(progress: StudyProgress(settings: settings, schedules: schedules, firstReviews: firsts, source: source),
+            return ProgressLoad(progress: StudyProgress(settings: settings, table: table, overrides: changed, source: source),
                                 warnings: warnings, source: .snapshot(tailLines: lines, rebuiltCards: tail.rebuilt), snapshotWritten: wrote)
         }
     }
@@ -235,7 +228,12 @@ extension DataStore {
     /// Writes the snapshot again, covering the appended lines too: merging, not replaying. The big
     /// sections are copied as bytes, less the undone lines, plus the appended ones.
     private func rewriteSnapshot(_ snap: SnapshotFile, oldUndone: [String], tail: TailReplay, scan: LogScan,
-                                 schedules: [String: CardSchedule], firsts: [String: Date], settingsHash: UInt64, log: LogFile) -> Bool {
+                                 changed: [String: (schedule: CardSchedule?, first: Date?)], settingsHash: UInt64, log: LogFile) -> Bool {
+        let table = snap.table
+        func lookup(_ name: String) -> (schedule: CardSchedule?, first: Date?) {
+            if let c = changed[name] { return c }
+            return table.index(of: name).map { (table.schedules[$0], table.firsts[$0]) } ?? (nil, nil)
+        }
         enum Part { case old(start: Int, count: Int), new(ArraySlice<Int>) }
         var cards: [SnapshotCard] = []
         var parts: [[Part]] = []
@@ -244,8 +242,9 @@ extension DataStore {
             let n = p.reduce(0) { a, part in
                 switch part { case let .old(_, c): a + c; case let .new(x): a + x.count }
             }
-            guard let s = schedules[name], n > 0 else { return }
-            cards.append(SnapshotCard(name: name, schedule: s, firstReview: firsts[name], eventsStart: eventCount, eventsCount: n))
+            let now = lookup(name)
+            guard let s = now.schedule, n > 0 else { return }
+            cards.append(SnapshotCard(name: name, schedule: s, firstReview: now.first, eventsStart: eventCount, eventsCount: n))
             parts.append(p)
             eventCount += n
         }
@@ -345,7 +344,13 @@ struct TailReplay {
         return .absent
     }
 
-    mutating func run(schedules: inout [String: CardSchedule], firsts: inout [String: Date], slices: [String: (start: Int, count: Int)]) -> Bool {
+    /// Replays the appended lines; `changed` gets every card whose schedule they change.
+    mutating func run(changed: inout [String: (schedule: CardSchedule?, first: Date?)]) -> Bool {
+        let table = snap.table
+        func current(_ card: String) -> (schedule: CardSchedule?, first: Date?) {
+            if let c = changed[card] { return c }
+            return table.index(of: card).map { (table.schedules[$0], table.firsts[$0]) } ?? (nil, nil)
+        }
         let recs = scan.records
         guard !recs.isEmpty else { return true }
         guard let prefixUndone = snap.undone().map(Set.init) else { return false }
@@ -381,23 +386,25 @@ struct TailReplay {
         for card in cardOrder {
             let mine = accepted[card] ?? []
             let removed = removedByCard[card] ?? []
-            let last = schedules[card]?.lastReview
-            if slices[card] == nil { newCards.append(card) }
+            let cur = current(card)
+            let last = cur.schedule?.lastReview
+            let inSnapshot = table.index(of: card)
+            if inSnapshot == nil { newCards.append(card) }
             let ordered = mine.sorted { a, b in recs[a].at != recs[b].at ? recs[a].at < recs[b].at : a < b }
             if removed.isEmpty && !(last.map { l in mine.contains { recs[$0].at < l } } ?? false) {
                 // In order after the snapshot: continue from the snapshot's state.
-                var s = schedules[card] ?? CardSchedule()
+                var s = cur.schedule ?? CardSchedule()
                 for k in ordered { s = scheduler.review(s, cardID: card, rating: recs[k].rating, at: recs[k].at) }
-                schedules[card] = s
-                if firsts[card] == nil { firsts[card] = ordered.first.map { recs[$0].at } }
+                changed[card] = (s, cur.first ?? ordered.first.map { recs[$0].at })
                 overrides[card] = .appended(ordered.map { recs[$0].lineOffset })
                 continue
             }
             // Replay the card in full: its covered lines (less the undone ones) and the appended ones.
             rebuilt += 1
             var events: [(at: Date, offset: Int, rating: Rating)] = []
-            if let slice = slices[card] {
-                for off in snap.events(start: slice.start, count: slice.count) where !removed.contains(off) {
+            if let c = inSnapshot {
+                let slice = snap.cards[c]
+                for off in snap.events(start: slice.eventsStart, count: slice.eventsCount) where !removed.contains(off) {
                     guard let line = log.line(at: off, limit: snap.header.coveredLength),
                           case let .review(r)? = try? LogEntry.decode(line: line[...]) else { return false }
                     events.append((r.at, off, r.rating))
@@ -407,8 +414,7 @@ struct TailReplay {
             events.sort { $0.at != $1.at ? $0.at < $1.at : $0.offset < $1.offset }
             var s = CardSchedule()
             for e in events { s = scheduler.review(s, cardID: card, rating: e.rating, at: e.at) }
-            schedules[card] = events.isEmpty ? nil : s
-            firsts[card] = events.first?.at
+            changed[card] = (events.isEmpty ? nil : s, events.first?.at)
             overrides[card] = .replaced(events.map(\.offset))
         }
         return true
@@ -461,9 +467,9 @@ final class LogFile: @unchecked Sendable {
 /// Reads reviews back from the log for the cards' histories (`StudyProgress.reviews`, `history`).
 final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
     enum Offsets {
-        /// `offsets[starts[i]..<starts[i + 1]]` for the card at `index[card] = i`.
-        case flat(index: [String: Int], starts: [Int], offsets: [Int])
-        case snapshot(SnapshotFile, slices: [String: (start: Int, count: Int)], overrides: [String: TailReplay.Override])
+        /// `offsets[starts[i]..<starts[i + 1]]` for the card at `table.index(of: card) = i`.
+        case flat(table: CardTable, starts: [Int], offsets: [Int])
+        case snapshot(SnapshotFile, overrides: [String: TailReplay.Override])
     }
     let path: String
     let limit: Int
@@ -473,11 +479,11 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
 
     private func lineOffsets(of card: String) -> [Int] {
         switch offsets {
-        case let .flat(index, starts, offsets):
-            guard let i = index[card] else { return [] }
+        case let .flat(table, starts, offsets):
+            guard let i = table.index(of: card) else { return [] }
             return Array(offsets[starts[i]..<starts[i + 1]])
-        case let .snapshot(snap, slices, overrides):
-            let base: [Int] = slices[card].map { snap.events(start: $0.start, count: $0.count) } ?? []
+        case let .snapshot(snap, overrides):
+            let base: [Int] = snap.table.index(of: card).map { snap.events(start: snap.cards[$0].eventsStart, count: snap.cards[$0].eventsCount) } ?? []
             switch overrides[card] {
             case nil: return base
             case let .appended(more)?: return base + more
@@ -488,14 +494,14 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
 
     private var cards: [String] {
         switch offsets {
-        case let .flat(index, _, _): return Array(index.keys)
-        case let .snapshot(_, slices, overrides): return Array(Set(slices.keys).union(overrides.keys))
+        case let .flat(table, _, _): return table.names
+        case let .snapshot(snap, overrides): return Array(Set(snap.table.names).union(overrides.keys))
         }
     }
 
     /// Whether the offsets can be trusted (the snapshot's events section is checked once, when first used).
     private var offsetsAreSound: Bool {
-        if case let .snapshot(snap, _, _) = offsets { return snap.eventsAreIntact() }
+        if case let .snapshot(snap, _) = offsets { return snap.eventsAreIntact() }
         return true
     }
 

@@ -288,6 +288,8 @@ enum SnapshotCodec {
 final class SnapshotFile: @unchecked Sendable {
     let header: SnapshotHeader
     let cards: [SnapshotCard]
+    /// The cards' schedules and first reviews, with their look-up by id (same order as `cards`).
+    let table: CardTable
     let problems: [LogLineProblem]
     private let base: UnsafeMutableRawPointer
     private let length: Int
@@ -312,6 +314,12 @@ final class SnapshotFile: @unchecked Sendable {
 
     private init(header: SnapshotHeader, cards: [SnapshotCard], problems: [LogLineProblem], base: UnsafeMutableRawPointer, length: Int) {
         self.header = header; self.cards = cards; self.problems = problems; self.base = base; self.length = length
+        var names: [String] = [], schedules: [CardSchedule] = [], firsts: [Date?] = []
+        names.reserveCapacity(cards.count); schedules.reserveCapacity(cards.count); firsts.reserveCapacity(cards.count)
+        cards.withUnsafeBufferPointer { cs in
+            for k in cs.indices { names.append(cs[k].name); schedules.append(cs[k].schedule); firsts.append(cs[k].firstReview) }
+        }
+        table = CardTable(names: names, schedules: schedules, firsts: firsts)
     }
 
     deinit { munmap(base, length) }

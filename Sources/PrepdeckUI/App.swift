@@ -37,6 +37,9 @@ public struct AppModel: Sendable {
     public var review = ReviewState()
     /// The Stats tab's figures, computed when the tab is shown (and again after a rating).
     public var statsReport: StatsReport?
+    /// Where the Stats tab gets every effective rating (the stats cache and the lines appended since, read by
+    /// the store); nil: from `progress.history`, which reads the whole log.
+    public var statsEvents: (@Sendable () -> StatsEvents?)?
     public var statsScroll = 0
     /// The topic picker of the practice setup form (its cursor), when open.
     public var topicPicker: Int?
@@ -48,15 +51,25 @@ public struct AppModel: Sendable {
     public var random = SeededRandom(seed: 0x5EED)
     let searchIndex: SearchIndex
 
-    public init(catalog: Catalog, progress: StudyProgress, theme: Theme = .color, calendar: StudyCalendar = StudyCalendar(),
-                width: Int = 80, height: Int = 24, now: Date) {
+    /// Each catalogue question's schedule (nil: never reviewed), in catalogue order: the catalogue joined to
+    /// the progress once, and kept current as cards are rated (`noteProgressChanged`).
+    public private(set) var positionSchedules: [CardSchedule?]
+
+    /// `positionSchedules`: the join if the caller made it already (else it is made here).
+    public init(catalog: Catalog, progress: StudyProgress, positionSchedules: [CardSchedule?]? = nil, theme: Theme = .color,
+                calendar: StudyCalendar = StudyCalendar(), width: Int = 80, height: Int = 24, now: Date) {
         self.catalog = catalog
         self.progress = progress
+        if let given = positionSchedules, given.count == catalog.questions.count {
+            self.positionSchedules = given
+        } else {
+            self.positionSchedules = catalog.questions.map { progress.reviewedSchedule($0.id) }
+        }
         self.theme = theme
         self.calendar = calendar
         self.width = width
         self.height = height
-        searchIndex = SearchIndex(catalog.questions)
+        searchIndex = SearchIndex(catalog)
         browse = BrowseState()
         browse.layout(bodyRect)
         browse.refresh(self, now: now)
@@ -75,12 +88,31 @@ public struct AppModel: Sendable {
         if !force { guard let at = dueChangesAt, now >= at else { return } }
         var n = 0
         var next: Date?
-        for q in catalog.questions {
-            guard let s = progress.schedules[q.id], s.state != .new, let due = s.due else { continue }
+        for s in positionSchedules {
+            guard let s, s.state != .new, let due = s.due else { continue }
             if due <= now { n += 1 } else if next.map({ due < $0 }) ?? true { next = due }
         }
         dueNow = n
         dueChangesAt = next
+    }
+
+    /// The Stats figures now: from `statsEvents` when it is set (the same cache as `stats --json`).
+    func makeStatsReport(now: Date) -> StatsReport {
+        if let events = statsEvents?() {
+            return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now, events: events)
+        }
+        return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
+    }
+
+    /// Keeps `positionSchedules` current after `progress` changed for `card`.
+    mutating func noteProgressChanged(_ card: String) {
+        if let k = catalog.position(of: card) { positionSchedules[k] = progress.reviewedSchedule(card) }
+    }
+
+    /// A catalogue question's progress figures, by position.
+    func info(at i: Int, now: Date) -> CardInfo {
+        let s = positionSchedules[i] ?? CardSchedule()
+        return CardInfo(schedule: s, practiced: s.reps, retrievability: progress.scheduler.retrievability(s, at: now))
     }
 
     /// The current screen's own keys (without the global ones), for the help overlay and hint bar.
@@ -151,9 +183,7 @@ public struct AppModel: Sendable {
         }
         refreshDue(now: now)
         if tab == .review { fillReview(now: now, mono: m) }
-        if tab == .stats && statsReport == nil {
-            statsReport = StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
-        }
+        if tab == .stats && statsReport == nil { statsReport = makeStatsReport(now: now) }
         if tab != .stats, case .key = msg { statsReport = nil } // fresh figures on the next visit
         browse.layout(bodyRect)
         browse.clamp(self)
@@ -313,8 +343,7 @@ public struct AppModel: Sendable {
             if let report = statsReport {
                 StatsScreen.draw(&g, in: body, report: report, theme: theme, scroll: statsScroll)
             } else {
-                let report = StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
-                StatsScreen.draw(&g, in: body, report: report, theme: theme, scroll: statsScroll)
+                StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), theme: theme, scroll: statsScroll)
             }
         }
         if let b = banner {

@@ -30,7 +30,7 @@ public struct BrowseState: Sendable {
     mutating func refresh(_ m: AppModel, now: Date) {
         let qs = m.catalog.questions
         results = runQuery(questions: qs, index: m.searchIndex, filter: filter, sort: sort,
-                           info: { m.progress.info(qs[$0].id, now: now) }, now: now)
+                           info: { m.info(at: $0, now: now) }, now: now)
         if let id = selectedID, let pos = m.catalog.position(of: id), let k = results.firstIndex(of: pos) {
             if k != selected { detailScroll = 0 }
             selected = k

@@ -252,6 +252,7 @@ extension AppModel {
         s.items[s.index] = item
         practice.session = s
         progress.apply(event)
+        noteProgressChanged(item.question.id)
         answers[item.question.id, default: []].insert(answer, at: 0)
         drafts[item.question.id] = nil
         refreshDue(now: now, force: true)

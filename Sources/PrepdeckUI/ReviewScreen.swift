@@ -42,8 +42,9 @@ extension AppModel {
     }
 
     public func dueQueue(now: Date) -> DueQueue {
-        DueQueue(cardIDs: catalog.questions.map(\.id), progress: progress, settings: progress.settings, calendar: calendar,
-                 now: now, excluding: reviewExclusions(now: now))
+        let qs = catalog.questions, schedules = positionSchedules
+        return DueQueue(count: qs.count, id: { qs[$0].id }, schedule: { schedules[$0] }, progress: progress,
+                        settings: progress.settings, calendar: calendar, now: now, excluding: reviewExclusions(now: now))
     }
 
     /// Puts the next card of the queue on screen if none is (or the current one left the queue).
@@ -144,6 +145,7 @@ extension AppModel {
         }
         random = rng
         progress.apply(event)
+        noteProgressChanged(card)
         review.undoable.append((id, card))
         review.reviewedThisSession += 1
         review.card = nil
@@ -164,6 +166,7 @@ extension AppModel {
         let id = EventID.make(at: now, random: &rng)
         random = rng
         progress.undo(last.review, card: last.card)
+        noteProgressChanged(last.card)
         review.reviewedThisSession = max(0, review.reviewedThisSession - 1)
         review.card = last.card
         review.revealed = false
@@ -255,7 +258,7 @@ extension AppModel {
         } else {
             lines.append([Span("No card is waiting: every card you have seen is scheduled, or none is yet.", t.text)])
         }
-        let unseen = catalog.questions.filter { progress.schedule($0.id).state == .new }.count
+        let unseen = positionSchedules.reduce(0) { $0 + (($1?.state ?? .new) == .new ? 1 : 0) }
         if q.newLeftToday == 0 && unseen > 0 {
             lines.append([Span("You have met today's limit of \(progress.settings.newPerDay) new cards (new_per_day in settings.json).", t.text)])
         } else {

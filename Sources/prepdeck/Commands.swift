@@ -53,22 +53,35 @@ struct ListCommand: ParsableCommand {
             if due { filter.statuses = [.due] }
             let now = ctx.clock.now()
             let qs = ctx.catalog.questions
-            let order = runQuery(questions: qs, index: SearchIndex(qs), filter: filter, sort: .bank,
-                                 info: { ctx.progress.info(qs[$0].id, now: now) }, now: now)
+            let schedules = ctx.catalogSchedules
+            // The list is in bank order: no sort key needs retrievability, so it is not computed.
+            let order = runQuery(questions: qs, index: SearchIndex(ctx.catalog, prefetch: false), filter: filter, sort: .bank,
+                                 info: { let s = schedules[$0] ?? CardSchedule(); return CardInfo(schedule: s, practiced: s.reps) },
+                                 now: now)
+            Timing.mark("query")
             if json {
                 printJSON(.array(order.map { i in
                     let q = qs[i]
-                    return JSONNode(q.listJSON(schedule: ctx.progress.schedule(q.id), status: ctx.status(q.id, now: now)))
+                    let s = schedules[i] ?? CardSchedule()
+                    return JSONNode(q.listJSON(schedule: s, status: CardStatus(s, now: now)))
                 }))
                 return
             }
-            var out = ""
-            for i in order {
-                let q = qs[i]
-                let st = ctx.status(q.id, now: now)
-                out += "\(q.id)\t\(q.difficulty.rawValue)\t\(q.kind.rawValue)\t\(st.rawValue)\t\(q.title)\n"
+            var out: [UInt8] = []
+            out.reserveCapacity(order.count * 96)
+            qs.withUnsafeBufferPointer { qs in
+                for i in order {
+                    let q = qs[i]
+                    let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
+                    out.append(contentsOf: q.id.utf8); out.append(0x09)
+                    out.append(contentsOf: q.difficulty.rawValue.utf8); out.append(0x09)
+                    out.append(contentsOf: q.kind.rawValue.utf8); out.append(0x09)
+                    out.append(contentsOf: st.rawValue.utf8); out.append(0x09)
+                    out.append(contentsOf: q.title.utf8); out.append(0x0A)
+                }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            FileHandle.standardOutput.write(Data(out))
+            Timing.mark("output")
         }
     }
 }
@@ -84,7 +97,7 @@ func makeFilter(topics: [String], difficulties: [String], kinds: [String], catal
         guard let v = Kind(rawValue: k) else { throw CLIError("unknown kind '\(k)' (expected \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))", code: 64) }
         f.kinds.insert(v)
     }
-    let known = Set(catalog.topicCounts.map(\.topic))
+    let known = topics.isEmpty ? [] : Set(catalog.topicCounts.map(\.topic))
     for t in topics {
         guard known.contains(t) else { throw CLIError("unknown topic '\(t)' (see `prepdeck topics`)", code: 64) }
         f.topics.insert(t)

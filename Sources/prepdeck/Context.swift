@@ -57,12 +57,37 @@ func bundledBankPath() -> String? {
     return candidates.first { FileIO.isDirectory($0) }.map { ($0 as NSString).standardizingPath }
 }
 
+/// Loads the banks on a thread of its own; `wait()` gives the catalogue or the loader's error.
+final class BankLoad: @unchecked Sendable {
+    private var result: Result<Catalog, BankLoader.LoadError>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(paths: [String], index: BankIndexCache?) {
+        let thread = Thread { [self] in
+            do throws(BankLoader.LoadError) { result = .success(try BankLoader.load(paths: paths, index: index)) } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func wait() throws(BankLoader.LoadError) -> Catalog {
+        done.wait()
+        return try result!.get()
+    }
+}
+
 /// Everything a command needs: the catalogue, the data directory, the settings, every card's progress.
 struct AppContext {
     var catalog: Catalog
     var store: DataStore
     var settings: Settings
     var progress: StudyProgress
+    /// Each catalogue question's schedule, in catalogue order (nil: never reviewed): one look-up a question,
+    /// made once, for the commands that go through the whole catalogue.
+    var catalogSchedules: [CardSchedule?]
     var warnings: [String]
     var clock: any WallClock = SystemClock()
 
@@ -85,26 +110,74 @@ struct AppContext {
 
     static func load(_ g: GlobalOptions, access: DataStore.Access) throws -> AppContext {
         let dir = resolveDataDirectory(explicit: g.dataDir, environment: ProcessInfo.processInfo.environment)
-        let catalog = try BankLoader.load(paths: try bankPaths(g, dataDir: dir))
+        let paths = try bankPaths(g, dataDir: dir)
+        Timing.mark("start")
         let store = try DataStore(root: dir, access: access)
         if access == .write, let why = store.readOnlyReason { warn(why) }
+        Timing.mark("open store")
+        // The banks (through their indexes when the data directory exists: a question's texts are read
+        // when shown) load on another thread while this one loads the progress: they are independent.
+        let index = FileIO.isDirectory(dir) ? store.bankIndexCache : nil
+        let banks = BankLoad(paths: paths, index: index)
         let settings = try store.readSettings().settings
         // From snapshot.bin when it is fresh (only lines appended since are read), else a full replay
         // that rewrites it; the history is read from the log only by the commands that ask for it.
         let loaded = try store.loadProgress(settings: settings)
+        Timing.mark("load progress")
+        let catalog = try banks.wait()
+        Timing.mark("load banks (in parallel)")
         var warnings = loaded.warnings.map(\.description)
         let progress = loaded.progress
-        let unknown = progress.schedules.keys.filter { catalog.question($0) == nil }.count
+        // One pass over the catalogue: each question's schedule, and how many logged cards it lacks
+        // (its ids are unique, so the matched ones are as many as the questions with a schedule).
+        var catalogSchedules = [CardSchedule?](repeating: nil, count: catalog.questions.count)
+        var matched = 0
+        catalog.questions.withUnsafeBufferPointer { qs in
+            for k in qs.indices {
+                if let s = progress.reviewedSchedule(qs[k].id) { catalogSchedules[k] = s; matched += 1 }
+            }
+        }
+        let unknown = progress.reviewedCount - matched
         if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
-        return AppContext(catalog: catalog, store: store, settings: settings, progress: progress, warnings: warnings)
+        Timing.mark("unknown cards")
+        let ctx = AppContext(catalog: catalog, store: store, settings: settings, progress: progress,
+                             catalogSchedules: catalogSchedules, warnings: warnings)
+        AppContext.keepAlive.append(ctx)
+        return ctx
     }
+
+    /// Every loaded context stays referenced until the process exits (see `runReporting`): freeing a large
+    /// catalogue object by object at the end of a command costs more than the command.
+    nonisolated(unsafe) static var keepAlive: [AppContext] = []
 
     func status(_ id: String, now: Date) -> CardStatus { CardStatus(progress.schedule(id), now: now) }
 }
 
+/// Phase timings on stderr when `PREPDECK_TIMING` is set (for docs/performance.md; not a contract).
+enum Timing {
+    static let enabled = ProcessInfo.processInfo.environment["PREPDECK_TIMING"] != nil
+    nonisolated(unsafe) static var last = now()
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    static func mark(_ what: String) {
+        guard enabled else { return }
+        let t = now()
+        FileHandle.standardError.write(Data(String(format: "timing: %-28@ %7.2f ms\n", what as NSString, (t - last) * 1000).utf8))
+        last = t
+    }
+}
+
 /// Runs a command body, mapping errors to one line on stderr and a sysexits code.
+/// On success the process exits at once: tearing down a large catalogue and progress (freeing
+/// hundreds of thousands of objects) would take longer than the command's work; every file is written
+/// and closed by then, and the kernel releases the lock.
 func runReporting(_ body: () throws -> Void) throws {
     do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch { throw fail(error) }
+    fflush(nil) // every output stream
+    exit(0)
 }
 
 func printJSON(_ v: JSONNode.Value) {

@@ -25,96 +25,9 @@ struct StatsCommand: ParsableCommand {
 func computeStats(_ ctx: AppContext) throws -> StatsReport {
     let now = ctx.clock.now()
     let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
-    let events = try StatsCache.events(reviewsPath: ctx.store.reviewsPath, cachePath: ctx.store.root + "/stats-cache.bin",
-                                       settings: ctx.settings, scheduler: ctx.progress.scheduler)
+    let events = try ctx.store.statsEvents(settings: ctx.settings, scheduler: ctx.progress.scheduler)
     return StatsReport(catalog: ctx.catalog, progress: ctx.progress, settings: ctx.settings, calendar: calendar,
                        now: now, events: events)
-}
-
-/// `stats-cache.bin`: every rating of `reviews.jsonl` up to a line end, as `StatsEvents.encodeCache` writes them,
-/// with the settings they were replayed with and a fingerprint of the bytes read. Written (atomically) only
-/// for logs of `minimumLog` bytes or more, when missing or stale, or once `rewriteAfter` bytes were appended
-/// after it; never required: when it cannot be read or written, the log is read in full.
-enum StatsCache {
-    static let minimumLog = 4 << 20
-    static let rewriteAfter = 64 << 10
-
-    static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler) throws -> StatsEvents {
-        let fd = open(reviewsPath, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return StatsEvents() }
-            throw CLIError("cannot read \(reviewsPath): \(String(cString: strerror(errno)))", code: 74)
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw CLIError("cannot read \(reviewsPath): \(String(cString: strerror(errno)))", code: 74) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw CLIError("cannot read \(reviewsPath): it is a directory", code: 74) }
-        let size = Int(st.st_size)
-        let settingsKey = StatsEvents.settingsKey(settings)
-        let useCache = size >= minimumLog
-
-        // A cache that matches the log: read only what follows it.
-        if useCache, var cached = read(cachePath), cached.key.settings == settingsKey, cached.key.coveredLength <= size,
-           let print = fingerprint(fd, length: cached.key.coveredLength), print == cached.key.fingerprint,
-           let tail = preadAll(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
-            let key = cached.key
-            var events = cached.events
-            cached.events = StatsEvents() // the only reference left: merging appends in place
-            let complete = (tail.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
-            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[..<complete]), scheduler: scheduler) }
-            if complete >= rewriteAfter, let print = fingerprint(fd, length: key.coveredLength + complete) {
-                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: key.coveredLength + complete, fingerprint: print))
-            }
-            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[complete...]), scheduler: scheduler) }
-            return events
-        }
-
-        // The whole log.
-        return try withMappedFile(fd: fd, size: size, path: reviewsPath) { buffer in
-            var complete = buffer.count
-            while complete > 0 && buffer[complete - 1] != 0x0A { complete -= 1 }
-            var events = StatsEvents(logBytes: UnsafeBufferPointer(rebasing: buffer[..<complete]), scheduler: scheduler)
-            if useCache, let print = fingerprint(fd, length: complete) {
-                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: complete, fingerprint: print))
-            }
-            events.merge(tail: UnsafeBufferPointer(rebasing: buffer[complete...]), scheduler: scheduler)
-            return events
-        }
-    }
-
-    static func read(_ path: String) -> (key: StatsEvents.CacheKey, events: StatsEvents)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let result = try? withMappedFile(fd: fd, size: Int(st.st_size), path: path) { StatsEvents.decodeCache(UnsafeRawBufferPointer($0)) }
-        return (result ?? nil).map { ($0.key, $0.events) }
-    }
-
-    /// Best effort: a data directory that cannot be written simply gets no cache.
-    static func write(_ path: String, _ events: StatsEvents, _ key: StatsEvents.CacheKey) {
-        try? FileIO.replace(path, events.encodeCache(key: key))
-    }
-
-    /// A fingerprint of the first `length` bytes (the snapshot's, with the stats cache's own seed).
-    static func fingerprint(_ fd: Int32, length: Int) -> UInt64? {
-        logFingerprint(fd: fd, length: length, seed: 0x57A7_F1)
-    }
-}
-
-/// Runs `body` on the first `size` bytes of the open file `fd`, mapped read-only (read into memory when it
-/// cannot be mapped).
-func withMappedFile<T>(fd: Int32, size: Int, path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
-    guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-    guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
-        guard let bytes = preadAll(fd, at: 0, count: size) else {
-            throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))", code: 74)
-        }
-        return bytes.withUnsafeBufferPointer(body)
-    }
-    defer { munmap(p, size) }
-    return body(UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size))
 }
 
 /// `prepdeck stats` without `--json`.

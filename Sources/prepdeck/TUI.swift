@@ -29,12 +29,16 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         throw CLIError(e.description, code: 69)
     }
     defer { terminal.shutdown() }
+    Timing.mark("terminal")
     let now = clock.now()
-    var model = AppModel(catalog: ctx.catalog, progress: ctx.progress,
+    var model = AppModel(catalog: ctx.catalog, progress: ctx.progress, positionSchedules: ctx.catalogSchedules,
                          theme: terminal.monochrome ? .monochrome : .color,
                          calendar: StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now)),
                          width: terminal.width, height: terminal.height, now: now)
+    Timing.mark("model")
     model.readOnly = ctx.store.readOnlyReason
+    let store = ctx.store, settings = ctx.settings, scheduler = ctx.progress.scheduler
+    model.statsEvents = { try? store.statsEvents(settings: settings, scheduler: scheduler) }
     var seed = SystemRandomNumberGenerator()
     model.random = SeededRandom(seed: seed.next())
     for id in ctx.store.draftIDs() { model.drafts[id] = ctx.store.readDraft(id) }
@@ -56,10 +60,13 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         }
     case .review: model.tab = .review
     }
+    Timing.mark("drafts, answers")
     _ = model.update(.tick, now: clock.now(), mono: mono()) // fills the review queue before the first frame
+    Timing.mark("first tick")
     let runtime = Runtime(store: ctx.store, terminal: terminal)
     loop: while true {
         terminal.draw(model.view(now: clock.now()))
+        Timing.mark("frame")
         if let sig = terminal.stopSignal {
             terminal.shutdown()
             FileHandle.standardError.write(Data("prepdeck: stopped by signal \(sig)\n".utf8))

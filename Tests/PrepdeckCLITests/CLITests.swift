@@ -128,6 +128,52 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         #expect(try prepdeck(["list", "--bank", seedBank], dataDir: dir).status == 0)
     }
 
+    @Test func readCommandsKeepTheCachesOnlyWhenTheLockIsFree() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-bank.json"
+        try write(bank, try String(contentsOfFile: seedBank, encoding: .utf8))
+        var log = ""
+        for k in 0..<40 {
+            log += "{\"id\":\"e\(k)\",\"card\":\"\(seedIDs[k % 5])\",\"rating\":3,\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k):00Z\",\"mode\":\"review\"}\n"
+        }
+        try write(dir + "/reviews.jsonl", log)
+        // Held by another prepdeck: a read command answers but writes no cache.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", lockHolderScript, dir + "/lock"]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        #expect(waitForLine(out) == "held")
+        let held = try prepdeck(["list", "--due", "--json", "--bank", bank], dataDir: dir)
+        kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit()
+        #expect(held.status == 0, "\(held.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/snapshot.bin") && !FileManager.default.fileExists(atPath: dir + "/bank-index"))
+        // Free: the same command writes the snapshot and the bank index, and gives the same answer from them.
+        let first = try prepdeck(["list", "--due", "--json", "--bank", bank], dataDir: dir)
+        #expect(first.stdout == held.stdout)
+        #expect(FileManager.default.fileExists(atPath: dir + "/snapshot.bin"))
+        let indexes = try FileManager.default.contentsOfDirectory(atPath: dir + "/bank-index")
+        #expect(indexes.count == 1 && indexes[0].hasSuffix(".idx"))
+        let second = try prepdeck(["list", "--due", "--json", "--bank", bank], dataDir: dir)
+        #expect(second.stdout == held.stdout && second.status == 0)
+        // One character of the bank changed, same size and mtime: picked up on the next start.
+        var st = stat()
+        stat(bank, &st)
+        let text = try String(contentsOfFile: bank, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "Caching strategy for a read-heavy product catalog",
+                                               with: "Caching strategy for a read-heavy product catalof")
+        #expect(edited.utf8.count == text.utf8.count && edited != text)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: bank))
+        try h.write(contentsOf: Data(edited.utf8))
+        try h.close()
+        var times = [st.st_atim, st.st_mtim]
+        #expect(utimensat(AT_FDCWD, bank, &times, 0) == 0)
+        let shown = try prepdeck(["show", "caching-product-catalog", "--bank", bank], dataDir: dir)
+        #expect(shown.stdout.hasPrefix("Caching strategy for a read-heavy product catalof\n"), "\(shown.stdout.prefix(80))")
+        #expect(try prepdeck(["list", "--bank", bank], dataDir: dir).stdout.contains("product catalof"))
+    }
+
     @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", """

@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PrepdeckCore
+
+extension DataStore {
+    public var statsCachePath: String { root + "/stats-cache.bin" }
+
+    /// Every effective rating of `reviews.jsonl`, for the Stats figures: from `stats-cache.bin` plus the
+    /// lines appended since, when it matches the log (kept fresh when caches may be written).
+    public func statsEvents(settings: Settings, scheduler: any Scheduler) throws(StoreError) -> StatsEvents {
+        try StatsCache.events(reviewsPath: reviewsPath, cachePath: statsCachePath, settings: settings, scheduler: scheduler,
+                              canWrite: canWriteCaches)
+    }
+}
+
+/// `stats-cache.bin`: every rating of `reviews.jsonl` up to a line end, as `StatsEvents.encodeCache` writes them,
+/// with the settings they were replayed with and a fingerprint of the bytes read. Written (atomically) only
+/// for logs of `minimumLog` bytes or more, when missing or stale, or once `rewriteAfter` bytes were appended
+/// after it; never required: when it cannot be read or written, the log is read in full.
+public enum StatsCache {
+    static let minimumLog = 4 << 20
+    static let rewriteAfter = 64 << 10
+
+    static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler,
+                       canWrite: Bool) throws(StoreError) -> StatsEvents {
+        let fd = open(reviewsPath, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return StatsEvents() }
+            throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(reviewsPath): it is a directory") }
+        let size = Int(st.st_size)
+        let settingsKey = StatsEvents.settingsKey(settings)
+        let useCache = size >= minimumLog
+
+        // A cache that matches the log: read only what follows it.
+        if useCache, var cached = read(cachePath), cached.key.settings == settingsKey, cached.key.coveredLength <= size,
+           let print = fingerprint(fd, length: cached.key.coveredLength), print == cached.key.fingerprint,
+           let tail = preadAll(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
+            let key = cached.key
+            var events = cached.events
+            cached.events = StatsEvents() // the only reference left: merging appends in place
+            let complete = (tail.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[..<complete]), scheduler: scheduler) }
+            if canWrite, complete >= rewriteAfter, let print = fingerprint(fd, length: key.coveredLength + complete) {
+                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: key.coveredLength + complete, fingerprint: print))
+            }
+            tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[complete...]), scheduler: scheduler) }
+            return events
+        }
+
+        // The whole log.
+        return try withMappedFile(fd: fd, size: size, path: reviewsPath) { buffer in
+            var complete = buffer.count
+            while complete > 0 && buffer[complete - 1] != 0x0A { complete -= 1 }
+            var events = StatsEvents(logBytes: UnsafeBufferPointer(rebasing: buffer[..<complete]), scheduler: scheduler)
+            if canWrite, useCache, let print = fingerprint(fd, length: complete) {
+                write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: complete, fingerprint: print))
+            }
+            events.merge(tail: UnsafeBufferPointer(rebasing: buffer[complete...]), scheduler: scheduler)
+            return events
+        }
+    }
+
+    static func read(_ path: String) -> (key: StatsEvents.CacheKey, events: StatsEvents)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let result = try? withMappedFile(fd: fd, size: Int(st.st_size), path: path) { StatsEvents.decodeCache(UnsafeRawBufferPointer($0)) }
+        return (result ?? nil).map { ($0.key, $0.events) }
+    }
+
+    /// Best effort: a data directory that cannot be written simply gets no cache. Atomic (temporary file,
+    /// rename); no fsync: a cache lost or torn by a crash fails its checks and is rebuilt.
+    static func write(_ path: String, _ events: StatsEvents, _ key: StatsEvents.CacheKey) {
+        _ = writeCacheFile(path, events.encodeCache(key: key))
+    }
+
+    /// A fingerprint of the first `length` bytes (the snapshot's, with the stats cache's own seed).
+    static func fingerprint(_ fd: Int32, length: Int) -> UInt64? {
+        logFingerprint(fd: fd, length: length, seed: 0x57A7_F1)
+    }
+}
+
+/// Runs `body` on the first `size` bytes of the open file `fd`, mapped read-only (read into memory when it
+/// cannot be mapped).
+func withMappedFile<T>(fd: Int32, size: Int, path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws(StoreError) -> T {
+    guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+    guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+        guard let bytes = preadAll(fd, at: 0, count: size) else {
+            throw StoreError(.io, "cannot read \(path): \(errnoText())")
+        }
+        return bytes.withUnsafeBufferPointer(body)
+    }
+    defer { munmap(p, size) }
+    return body(UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size))
+}
+
