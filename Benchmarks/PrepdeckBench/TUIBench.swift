@@ -102,7 +102,10 @@ func tuiBench() throws {
         // (a) The first frame.
         let t0 = monotonic()
         let catalog: Catalog
-        do { catalog = try BankLoader.load(paths: [bank]) } catch { fail("cannot load \(bank): \(error.message)") }
+        // Through the data directory's bank index, as the app loads it.
+        do { catalog = try BankLoader.load(paths: [bank], index: try DataStore(root: dir, access: .read).bankIndexCache) } catch {
+            fail("cannot load \(bank): \(error)")
+        }
         let t1 = monotonic()
         let store = try DataStore(root: dir, access: .read)
         let settings = try store.readSettings().settings
@@ -159,6 +162,21 @@ func tuiBench() throws {
         for _ in 0..<3 { _ = press("search: Backspace", .backspace) }
         _ = press("Esc (clear search)", .escape)
         _ = press("j after search", .char("j"))
+        // The answer editor: Enter opens it on the selected question; a 1 MB paste (10,000 lines of ~100
+        // bytes, bracketed paste), then typing and moving in the pasted text.
+        _ = press("Enter (open the answer editor)", .enter)
+        let line = "The cache-aside read path checks Redis first, then PostgreSQL; writes delete the key after commit.\n"
+        let big = String(repeating: line, count: 1_048_576 / line.utf8.count)
+        let tp = monotonic()
+        _ = model.update(.paste(big), now: now)
+        grid = model.view(now: now)
+        record("paste 1 MB into the editor", (monotonic() - tp) * 1000)
+        for c in "after" { _ = press("editor: type after the paste", .char(c)) }
+        for _ in 0..<5 { _ = press("editor: ↑ in the pasted text", .up) }
+        _ = press("editor: Backspace", .backspace)
+        _ = press("editor: Ctrl-Z (undo)", .ctrl("z"))
+        _ = press("editor: Esc (leave, draft kept)", .escape)
+        _ = press("B (back to Browse)", .char("B"))
         if run == 0 && detail { print(grid.text) }
     }
 
@@ -288,6 +306,7 @@ func tuiReal() throws {
     let width = option("--width").flatMap(Int.init) ?? 120
     let height = option("--height").flatMap(Int.init) ?? 40
     var first = Samples("first frame (spawn → last row written)")
+    var peakMB: [Double] = []
     var keys: [String: Samples] = [:]
     var order: [String] = []
     let questionsMark = Array("Questions".utf8), quitMark = Array("quit".utf8)
@@ -361,6 +380,7 @@ func tuiReal() throws {
                                           ("o", "o (sort: due)"), ("o", "o (sort: practiced)"), ("o", "o (sort: weakest)"), ("o", "o (sort: bank)"),
                                           ("/", "/ (start search)")]
             + "optimistic locking".map { (String($0), "search: type a character") } + [("\u{1B}", "Esc (clear search)")]
+            + [("S", "S (open the Stats tab)"), ("B", "B (back to Browse)")]
         for (key, label) in script {
             output.removeAll(keepingCapacity: true)
             let t = monotonic()
@@ -371,6 +391,12 @@ func tuiReal() throws {
             }
             drain() // the rest of the redraw, and the escape-key delay of ncurses
         }
+        // Peak resident memory so far (the kernel's high-water mark), before quitting.
+        if let status = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            peakMB.append(kb / 1024)
+        }
         send("q")
         drain()
         p.waitUntilExit()
@@ -378,6 +404,8 @@ func tuiReal() throws {
         close(master)
     }
     print("\(prepdeck) --bank \(bank) --data-dir \(dir), \(width)×\(height), \(runs) runs")
-    print(first.line(target: 100))
-    for name in order { print(keys[name]!.line(target: 16)) }
+    print(first.line(target: 60))
+    let mb = peakMB.sorted()
+    if !mb.isEmpty { print(String(format: "peak resident memory (VmHWM)      median %7.1f MB  min %7.1f   max %7.1f", mb[mb.count / 2], mb.first!, mb.last!)) }
+    for name in order { print(keys[name]!.line(target: name.hasPrefix("S (") ? 100 : 16)) }
 }

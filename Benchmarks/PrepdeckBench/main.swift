@@ -172,10 +172,15 @@ case "tui-frame":
 case "tui-real":
     try tuiReal()
 
+case "rows":
+    try rowsBench()
+
 default:
     print("""
     usage: prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N]
            prepdeck-bench run [--data DIR] [--runs N] [--prepdeck PATH] [--legacy]
            prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
+           prepdeck-bench tui-real --prepdeck PATH [--data DIR] [--bank FILE] [--runs N] [--first-frame-only]
+           prepdeck-bench rows --prepdeck PATH [--data DIR] [--bank FILE] [--runs N]
     """)
 }

@@ -550,46 +550,64 @@ public enum JSONWriter {
 
     /// Serialises a node. `indent` nil gives one line; otherwise pretty-printed with that many spaces.
     public static func write(_ node: JSONNode.Value, indent: Int? = nil) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
         write(node, indent: indent, level: 0, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ v: JSONNode.Value, indent: Int?, level: Int, into out: inout String) {
+    /// Appends `s` as a JSON string to UTF-8 bytes (the bytes `quote(_:into:)` appends to a String).
+    public static func quote(_ s: String, into out: inout [UInt8]) {
+        let plain: Bool? = s.utf8.withContiguousStorageIfAvailable { u in
+            for k in 0..<u.count where escapeLength(u, k) != 0 { return false }
+            out.append(0x22)
+            out.append(contentsOf: u)
+            out.append(0x22)
+            return true
+        }
+        if plain == true { return }
+        var text = ""
+        quote(s, into: &text)
+        out.append(contentsOf: text.utf8)
+    }
+
+    // Writing into bytes: appending many small pieces to a String costs several times more.
+    private static func write(_ v: JSONNode.Value, indent: Int?, level: Int, into out: inout [UInt8]) {
         switch v {
-        case .null: out.append("null")
-        case let .bool(b): out.append(b ? "true" : "false")
-        case let .number(n): out.append(number(n))
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) // null
+        case let .bool(b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case let .number(n): out.append(contentsOf: number(n).utf8)
         case let .string(s): quote(s, into: &out)
         case let .array(items):
-            if items.isEmpty { out.append("[]"); return }
-            out.append("[")
+            if items.isEmpty { out.append(0x5B); out.append(0x5D); return }
+            out.append(0x5B)
             for (k, item) in items.enumerated() {
-                if k > 0 { out.append(",") }
+                if k > 0 { out.append(0x2C) }
                 newline(indent, level + 1, &out)
                 write(item.value, indent: indent, level: level + 1, into: &out)
             }
             newline(indent, level, &out)
-            out.append("]")
+            out.append(0x5D)
         case let .object(members):
-            if members.isEmpty { out.append("{}"); return }
-            out.append("{")
+            if members.isEmpty { out.append(0x7B); out.append(0x7D); return }
+            out.append(0x7B)
             for (k, m) in members.enumerated() {
-                if k > 0 { out.append(",") }
+                if k > 0 { out.append(0x2C) }
                 newline(indent, level + 1, &out)
                 quote(m.key, into: &out)
-                out.append(indent == nil ? ":" : ": ")
+                out.append(0x3A)
+                if indent != nil { out.append(0x20) }
                 write(m.value.value, indent: indent, level: level + 1, into: &out)
             }
             newline(indent, level, &out)
-            out.append("}")
+            out.append(0x7D)
         }
     }
 
-    private static func newline(_ indent: Int?, _ level: Int, _ out: inout String) {
+    private static func newline(_ indent: Int?, _ level: Int, _ out: inout [UInt8]) {
         guard let indent else { return }
-        out.append("\n")
-        out.append(String(repeating: " ", count: indent * level))
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: indent * level))
     }
 }
 

@@ -13,24 +13,24 @@ public protocol ReviewHistorySource: Sendable {
 /// arrays, and an open-addressing index on a 64-bit hash of each id whose matches are confirmed by
 /// comparing the id itself. Made and searched without hashing a `String` or growing a dictionary, so
 /// loading 20,000 cards and joining them to the catalogue costs a few milliseconds.
-public struct CardTable: Sendable {
+/// Ids and their positions: an open-addressing index on a 64-bit hash of each id (`FastHash` of its UTF-8),
+/// whose matches are confirmed by comparing the id itself. Made and searched without hashing a `String`
+/// the way `Dictionary` does or growing a table, so 20,000 ids cost a few hundred microseconds.
+public struct IDTable: Sendable {
     public let names: [String]
-    public let schedules: [CardSchedule]
-    public let firsts: [Date?]
-    /// Open addressing: each slot holds a card's id hash and its index + 1 (0: empty), side by side, so a
-    /// probe touches one cache line before the id itself is compared.
+    /// Each slot holds an id's hash and its index + 1 (0: empty), side by side, so a probe touches one
+    /// cache line before the id itself is compared.
     private let slots: [(hash: UInt64, index: Int)]
 
-    public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
-        precondition(names.count == schedules.count && names.count == firsts.count)
-        self.names = names; self.schedules = schedules; self.firsts = firsts
+    public init(_ names: [String]) {
+        self.names = names
         var size = 16
         while size < names.count * 2 { size <<= 1 }
         var slots = [(hash: UInt64, index: Int)](repeating: (0, 0), count: size)
         let mask = size - 1
         names.withUnsafeBufferPointer { ns in
             for k in ns.indices {
-                let h = CardTable.hash(ns[k])
+                let h = IDTable.hash(ns[k])
                 var i = Int(truncatingIfNeeded: h) & mask
                 while slots[i].index != 0 { i = (i + 1) & mask }
                 slots[i] = (h, k + 1)
@@ -39,8 +39,6 @@ public struct CardTable: Sendable {
         self.slots = slots
     }
 
-    public static let empty = CardTable(names: [], schedules: [], firsts: [])
-
     @inline(__always) static func hash(_ s: String) -> UInt64 {
         var s = s
         return s.withUTF8 { FastHash.hash($0) }
@@ -48,21 +46,41 @@ public struct CardTable: Sendable {
 
     public var count: Int { names.count }
 
-    /// Where `id` is (nil: not in the table).
+    /// The position of `id` (the first, if it is listed twice), or nil.
     public func index(of id: String) -> Int? {
         guard !names.isEmpty else { return nil }
-        let h = CardTable.hash(id)
+        let h = IDTable.hash(id)
         return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
             var i = Int(truncatingIfNeeded: h) & mask
+            var found: Int?
             while true {
                 let s = slots[i]
-                if s.index == 0 { return nil }
-                if s.hash == h && names[s.index - 1] == id { return s.index - 1 }
+                if s.index == 0 { return found }
+                if s.hash == h && names[s.index - 1] == id { found = min(found ?? .max, s.index - 1) }
                 i = (i + 1) & mask
             }
         }
     }
+}
+
+/// Every reviewed card's schedule and first review, as loaded (from the snapshot or a replay): flat
+/// arrays, and an `IDTable` on their ids, so loading 20,000 cards and joining them to the catalogue costs
+/// a few milliseconds.
+public struct CardTable: Sendable {
+    public let ids: IDTable
+    public let schedules: [CardSchedule]
+    public let firsts: [Date?]
+    public var names: [String] { ids.names }
+
+    public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
+        precondition(names.count == schedules.count && names.count == firsts.count)
+        ids = IDTable(names); self.schedules = schedules; self.firsts = firsts
+    }
+
+    public static let empty = CardTable(names: [], schedules: [], firsts: [])
+    public var count: Int { ids.count }
+    public func index(of id: String) -> Int? { ids.index(of: id) }
 }
 
 /// Every card's schedule and history, computed from the effective reviews and the settings.

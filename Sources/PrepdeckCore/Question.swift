@@ -760,19 +760,18 @@ public struct Catalog: Sendable {
     private let ids: IDIndex
     private var searchSources: [(any SearchTextSource)?]
 
-    /// The id → position map, made at the first look-up by id (lists and queues never need it).
+    /// The id → position table, made at the first look-up by id (lists and queues never need it).
     final class IDIndex: @unchecked Sendable {
         private let lock = NSLock()
-        private var map: [String: Int]?
-        init(_ map: [String: Int]?) { self.map = map }
-        func get(_ questions: [Question]) -> [String: Int] {
+        private var table: IDTable?
+        init(_ table: IDTable?) { self.table = table }
+        func get(_ questions: [Question]) -> IDTable {
             lock.lock()
             defer { lock.unlock() }
-            if let map { return map }
-            var m = [String: Int](minimumCapacity: questions.count)
-            for (k, q) in questions.enumerated() { m[q.id] = k }
-            map = m
-            return m
+            if let table { return table }
+            let t = IDTable(questions.map(\.id))
+            table = t
+            return t
         }
     }
 
@@ -786,22 +785,22 @@ public struct Catalog: Sendable {
             return
         }
         let total = banks.reduce(0) { $0 + $1.questions.count }
-        var index = [String: Int](minimumCapacity: total)
         questions = []
         questions.reserveCapacity(total)
-        for bank in banks {
-            for q in bank.questions {
-                if let k = index.updateValue(questions.count, forKey: q.id) {
-                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(questions[k].source))")
+        for bank in banks { questions += bank.questions }
+        let table = IDTable(questions.map(\.id))
+        if table.count > 0 {
+            for (k, q) in questions.enumerated() {
+                if let first = table.index(of: q.id), first != k {
+                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(questions[first].source))")
                 }
-                questions.append(q)
             }
         }
-        ids = IDIndex(index)
+        ids = IDIndex(table)
     }
 
-    public func question(_ id: String) -> Question? { ids.get(questions)[id].map { questions[$0] } }
-    public func position(of id: String) -> Int? { ids.get(questions)[id] }
+    public func question(_ id: String) -> Question? { ids.get(questions).index(of: id).map { questions[$0] } }
+    public func position(of id: String) -> Int? { ids.get(questions).index(of: id) }
 
     /// The folded search texts of every question, in catalogue order: each bank's from its index where it
     /// has one, else folded from its questions.

@@ -578,11 +578,14 @@ public struct StatsReport: Sendable, Equatable {
     }
 
     /// The report from `events`, the effective ratings behind `progress` (cards not in the catalogue are ignored).
+    /// `schedules`: each catalogue question's schedule in catalogue order, if the caller has joined them
+    /// already (else one look-up a question).
     public init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
-                events: StatsEvents) {
+                events: StatsEvents, schedules: [CardSchedule?]? = nil) {
         today = calendar.day(of: now)
         let questions = catalog.questions
         cards = questions.count
+        let joined = schedules.flatMap { $0.count == questions.count ? $0 : nil }
 
         // From the schedules, in one pass (one look-up a card): due today and the forecast (exactly
         // `DueQueue.dueToday` and `DueQueue.forecast`), learning and unseen cards, topics.
@@ -592,7 +595,7 @@ public struct StatsReport: Sendable, Equatable {
         var topicIndex: [String: Int] = [:]
         var perTopic: [(topic: String, cards: Int, learned: Int, sum: Double)] = []
         for i in questions.indices {
-            let s = progress.reviewedSchedule(questions[i].id) ?? CardSchedule()
+            let s = (joined.map { $0[i] } ?? progress.reviewedSchedule(questions[i].id)) ?? CardSchedule()
             switch s.state {
             case .new: unseen += 1
             case .learning, .relearning: learning += 1

@@ -99,7 +99,8 @@ public struct AppModel: Sendable {
     /// The Stats figures now: from `statsEvents` when it is set (the same cache as `stats --json`).
     func makeStatsReport(now: Date) -> StatsReport {
         if let events = statsEvents?() {
-            return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now, events: events)
+            return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now,
+                               events: events, schedules: positionSchedules)
         }
         return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
     }

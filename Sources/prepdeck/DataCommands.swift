@@ -27,7 +27,7 @@ func computeStats(_ ctx: AppContext) throws -> StatsReport {
     let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
     let events = try ctx.store.statsEvents(settings: ctx.settings, scheduler: ctx.progress.scheduler)
     return StatsReport(catalog: ctx.catalog, progress: ctx.progress, settings: ctx.settings, calendar: calendar,
-                       now: now, events: events)
+                       now: now, events: events, schedules: ctx.catalogSchedules)
 }
 
 /// `prepdeck stats` without `--json`.
