@@ -182,7 +182,7 @@ func tuiBench() throws {
 
     // Parts of AppModel.init and of the keys that are in PrepdeckCore, and what they read.
     do {
-        let catalog = try BankLoader.load(paths: [bank])
+        let catalog = try BankLoader.load(paths: [bank], index: try DataStore(root: dir, access: .read).bankIndexCache)
         var index = Samples("  (search texts, built off the frame)")
         var query = Samples("  runQuery (no search)")
         for _ in 0..<runs {
@@ -198,14 +198,14 @@ func tuiBench() throws {
         let store = try DataStore(root: dir, access: .read)
         let progress = try store.loadProgress(settings: try store.readSettings().settings).progress
         var info = Samples("  progress.info × every question")
-        var lookup = Samples("  progress.schedules[id] × every question")
+        var lookup = Samples("  progress.reviewedSchedule(id) × every question")
         var sink = 0.0
         for _ in 0..<runs {
             let t = monotonic()
             for q in catalog.questions { sink += progress.info(q.id, now: now).retrievability }
             info.values.append((monotonic() - t) * 1000)
             let t1 = monotonic()
-            for q in catalog.questions { sink += progress.schedules[q.id]?.stability ?? 0 }
+            for q in catalog.questions { sink += progress.reviewedSchedule(q.id)?.stability ?? 0 }
             lookup.values.append((monotonic() - t1) * 1000)
         }
         var topics = Samples("  catalog.topicCounts (f)")
@@ -245,7 +245,9 @@ func tuiFrame() throws {
     let width = option("--width").flatMap(Int.init) ?? 120
     let height = option("--height").flatMap(Int.init) ?? 40
     let catalog: Catalog
-    do { catalog = try BankLoader.load(paths: [bank]) } catch { fail("cannot load \(bank): \(error.message)") }
+    do { catalog = try BankLoader.load(paths: [bank], index: try DataStore(root: dir, access: .read).bankIndexCache) } catch {
+        fail("cannot load \(bank): \(error)")
+    }
     let t1 = monotonic()
     let store = try DataStore(root: dir, access: .read)
     let loaded = try store.loadProgress(settings: try store.readSettings().settings)

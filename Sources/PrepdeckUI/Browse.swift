@@ -305,11 +305,7 @@ public struct BrowseState: Sendable {
         out.append([])
         out.append(rule("Key points", width: width, theme: t))
         for k in q.keyPoints { out += wrapSpans([Span("☐ ", t.accent)] + Markdown.inline(k, theme: t), width: width, indent: [Span("  ")]) }
-        if !q.followUps.isEmpty {
-            out.append([])
-            out.append(rule("Follow-ups", width: width, theme: t))
-            for f in q.followUps { out += wrapSpans([Span("› ", t.accent)] + Markdown.inline(f, theme: t), width: width, indent: [Span("  ")]) }
-        }
+        out += followUpLines(q, width: width, theme: t)
         out += earlierAnswers(q, model: m, width: width)
         return out
     }
@@ -339,10 +335,7 @@ public struct BrowseState: Sendable {
         return out
     }
 
-    func rule(_ title: String, width: Int, theme t: Theme) -> Line {
-        let label = "── " + title + " "
-        return [Span(label, t.heading), Span(String(repeating: "─", count: max(0, width - displayWidth(label))), t.border)]
-    }
+    func rule(_ title: String, width: Int, theme t: Theme) -> Line { sectionRule(title, width: width, theme: t) }
 
     func drawDetail(_ g: inout Grid, model m: AppModel, now: Date) {
         let t = m.theme
@@ -446,4 +439,28 @@ public struct FilterMenu: Sendable, Equatable {
             g.put((on ? "  [x] " : "  [ ] ") + text, x: inner.x, y: y, style: style, clip: inner)
         }
     }
+}
+
+/// The "Follow-ups" section of a question: each follow-up, and under it its model answer when the bank
+/// has one (`followUpAnswers`), rendered as Markdown and indented. Empty without follow-ups.
+func followUpLines(_ q: Question, width: Int, theme t: Theme) -> [Line] {
+    let followUps = q.followUps
+    guard !followUps.isEmpty else { return [] }
+    let answers = q.followUpAnswers
+    var out: [Line] = [[], sectionRule("Follow-ups", width: width, theme: t)]
+    for (k, f) in followUps.enumerated() {
+        out += wrapSpans([Span("› ", t.accent)] + Markdown.inline(f, theme: t).map { Span($0.text, $0.style.with(.bold)) },
+                         width: width, indent: [Span("  ")])
+        if k < answers.count {
+            out += Markdown.render(answers[k], width: max(1, width - 2), theme: t).map { [Span("  ")] + $0 }
+            if k + 1 < followUps.count { out.append([]) }
+        }
+    }
+    return out
+}
+
+/// "── Title ─────": a section heading across `width` cells.
+func sectionRule(_ title: String, width: Int, theme t: Theme) -> Line {
+    let label = "── " + title + " "
+    return [Span(label, t.heading), Span(String(repeating: "─", count: max(0, width - displayWidth(label))), t.border)]
 }

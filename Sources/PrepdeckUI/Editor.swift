@@ -19,6 +19,8 @@ public struct TextEditor: Sendable, Equatable {
     private var group: Group?
     private var breakCache: [[Int]?] = [nil]
     private var cacheWidth = 0
+    /// Words of each line, computed when first counted (kept beside `breakCache`, reset with it).
+    private var wordsCache: [Int?] = [nil]
 
     private struct State: Sendable, Equatable {
         var lines: [[Character]]
@@ -44,15 +46,27 @@ public struct TextEditor: Sendable, Equatable {
     public var text: String { lines.map { String($0) }.joined(separator: "\n") }
     public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
     public var lineCount: Int { lines.count }
+    /// The number of words (runs of non-whitespace). Lines keep their counts until they change, so after a
+    /// large paste each key costs a sum, not a scan of the whole text.
     public var wordCount: Int {
+        if wordsCache.count != lines.count { return lines.reduce(0) { $0 + TextEditor.words(in: $1) } }
         var n = 0
-        for l in lines {
-            var inWord = false
-            for c in l {
-                if c.isWhitespace { inWord = false } else if !inWord { inWord = true; n += 1 }
-            }
+        for (k, w) in wordsCache.enumerated() { n += w ?? TextEditor.words(in: lines[k]) }
+        return n
+    }
+
+    static func words(in line: [Character]) -> Int {
+        var n = 0, inWord = false
+        for c in line {
+            if c.isWhitespace { inWord = false } else if !inWord { inWord = true; n += 1 }
         }
         return n
+    }
+
+    /// Counts the lines not counted yet (after an edit, before the next frame).
+    mutating func countWords() {
+        if wordsCache.count != lines.count { wordsCache = Array(repeating: nil, count: lines.count) }
+        for k in wordsCache.indices where wordsCache[k] == nil { wordsCache[k] = TextEditor.words(in: lines[k]) }
     }
 
     /// Replaces the whole text (one undo step); the cursor goes to the end.
@@ -104,8 +118,10 @@ public struct TextEditor: Sendable, Equatable {
 
     /// Inserts pasted text as one undo step. Line breaks are kept; CR LF become LF; tabs become spaces.
     public mutating func paste(_ text: String) {
-        var t = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        t = t.replacingOccurrences(of: "\t", with: String(repeating: " ", count: TextEditor.tabWidth))
+        var t = text
+        // Most pastes have neither (and the replacements cost a pass over a large text each).
+        if text.utf8.contains(0x0D) { t = t.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        if text.utf8.contains(0x09) { t = t.replacingOccurrences(of: "\t", with: String(repeating: " ", count: TextEditor.tabWidth)) }
         begin(nil)
         insertRaw(t)
         endGroup()
@@ -141,6 +157,7 @@ public struct TextEditor: Sendable, Equatable {
         lines[row].removeSubrange(col...)
         lines.insert(rest, at: row + 1)
         breakCache.insert(nil, at: row + 1)
+        if wordsCache.count == lines.count - 1 { wordsCache.insert(nil, at: row + 1) }
         row += 1
         col = 0
         preferredX = nil
@@ -165,6 +182,9 @@ public struct TextEditor: Sendable, Equatable {
         newLines[newLines.count - 1].append(contentsOf: tail)
         lines.insert(contentsOf: newLines, at: row + 1)
         breakCache.insert(contentsOf: Array(repeating: nil, count: newLines.count), at: row + 1)
+        if wordsCache.count == lines.count - newLines.count {
+            wordsCache.insert(contentsOf: Array(repeating: nil, count: newLines.count), at: row + 1)
+        }
         changed(line: row)
         row += newLines.count
         changed(line: row)
@@ -180,6 +200,7 @@ public struct TextEditor: Sendable, Equatable {
         } else {
             let line = lines.remove(at: row)
             breakCache.remove(at: row)
+            if row < wordsCache.count { wordsCache.remove(at: row) }
             row -= 1
             col = lines[row].count
             lines[row].append(contentsOf: line)
@@ -196,6 +217,7 @@ public struct TextEditor: Sendable, Equatable {
         } else {
             let next = lines.remove(at: row + 1)
             breakCache.remove(at: row + 1)
+            if row + 1 < wordsCache.count { wordsCache.remove(at: row + 1) }
             lines[row].append(contentsOf: next)
         }
         changed(line: row)
@@ -242,12 +264,16 @@ public struct TextEditor: Sendable, Equatable {
 
     private mutating func changed(line: Int) {
         if line < breakCache.count { breakCache[line] = nil }
+        if line < wordsCache.count { wordsCache[line] = nil }
         version += 1
+        countWords()
     }
 
     private mutating func changed(all: Bool) {
         breakCache = Array(repeating: nil, count: lines.count)
+        wordsCache = Array(repeating: nil, count: lines.count)
         version += 1
+        countWords()
     }
 
     // MARK: Movement

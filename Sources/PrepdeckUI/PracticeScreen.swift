@@ -469,12 +469,14 @@ extension AppModel {
             let left = Rect(x: top.x, y: top.y, width: top.width / 2, height: top.height)
             let right = Rect(x: left.maxX, y: top.y, width: top.width - left.width, height: top.height)
             drawScrolled(&g, mine, in: left, title: "Your answer")
-            drawScrolled(&g, Markdown.render(q.answer, width: right.width - 4, theme: t), in: right, title: "Model answer")
+            drawScrolled(&g, Markdown.render(q.answer, width: right.width - 4, theme: t) + followUpLines(q, width: right.width - 4, theme: t),
+                         in: right, title: "Model answer")
         } else {
             var lines = mine
             lines.append([])
             lines.append([Span("── Model answer " + String(repeating: "─", count: max(0, top.width - 20)), t.heading)])
             lines += Markdown.render(q.answer, width: top.width - 4, theme: t)
+            lines += followUpLines(q, width: top.width - 4, theme: t)
             drawScrolled(&g, lines, in: top, title: "Your answer, then the model answer")
         }
         let covered = item.covered.count

@@ -128,6 +128,7 @@ struct ShowCommand: ParsableCommand {
                     ("difficulty", .string(q.difficulty.rawValue)), ("kind", .string(q.kind.rawValue)),
                     ("topics", .arr(q.topics.map { .string($0) })), ("answer", .string(q.answer)),
                     ("keyPoints", .arr(q.keyPoints.map { .string($0) })), ("followUps", .arr(q.followUps.map { .string($0) })),
+                    ("followUpAnswers", .arr(q.followUpAnswers.map { .string($0) })),
                     ("timeLimitMinutes", .int(q.timeLimitMinutes)),
                     ("status", .string(ctx.status(id, now: now).rawValue)),
                     ("schedule", s.json),
@@ -143,9 +144,15 @@ struct ShowCommand: ParsableCommand {
             if let m = q.timeLimitMinutes { out += " · \(m) min" }
             out += "\n\n\(q.prompt)\n\n── Model answer ──\n\n\(q.answer)\n\n── Key points ──\n"
             for k in q.keyPoints { out += "  • \(k)\n" }
-            if !q.followUps.isEmpty {
+            let followUps = q.followUps, followUpAnswers = q.followUpAnswers
+            if !followUps.isEmpty {
                 out += "\n── Follow-ups ──\n"
-                for f in q.followUps { out += "  • \(f)\n" }
+                for (k, f) in followUps.enumerated() {
+                    out += "  • \(f)\n"
+                    if k < followUpAnswers.count {
+                        for line in followUpAnswers[k].split(separator: "\n", omittingEmptySubsequences: false) { out += "    \(line)\n" }
+                    }
+                }
             }
             out += "\n── Your schedule ──\n  state \(s.state.rawValue)"
             if let due = s.due { out += " · due \(RFC3339.format(due))" }

@@ -244,3 +244,35 @@ import Testing
         }
     }
 }
+
+@Suite struct FollowUpAnswerTests {
+    func withFollowUpAnswers() -> [Question] {
+        var qs = sampleQuestions
+        qs[0].followUps = ["How do you invalidate across services?", "What breaks at 50x traffic?"]
+        qs[0].followUpAnswers = ["Publish a **change event**; each cache deletes its key.", "The hot key's shard: replicate it."]
+        return qs
+    }
+
+    @Test func theDetailPaneShowsEachFollowUpWithItsAnswerOnceRevealed() {
+        var m = makeModel(withFollowUpAnswers(), width: 100, height: 60)
+        #expect(!m.screen().contains("change event"))
+        m.press(.char(" "))
+        let s = m.screen()
+        #expect(s.contains("── Follow-ups"))
+        #expect(s.contains("› How do you invalidate across services?"))
+        #expect(s.contains("Publish a change event; each cache deletes its")) // Markdown rendered, not raw
+        #expect(!s.contains("**change event**"))
+        let lines = m.view(now: now).lines
+        let q1 = lines.firstIndex { $0.contains("› How do you invalidate") }!, a1 = lines.firstIndex { $0.contains("Publish a change event") }!
+        let q2 = lines.firstIndex { $0.contains("› What breaks at 50x") }!, a2 = lines.firstIndex { $0.contains("replicate it") }!
+        #expect(q1 < a1 && a1 < q2 && q2 < a2)
+    }
+
+    @Test func aQuestionWithoutFollowUpAnswersShowsItsFollowUpsAlone() {
+        var m = makeModel(width: 100, height: 60)
+        m.press(.char(" "))
+        let s = m.screen()
+        #expect(s.contains("› A follow-up?"))
+        #expect(s.contains("── Follow-ups"))
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PrepdeckCore
 @testable import PrepdeckUI
 
 @Suite struct EditorTests {
@@ -152,5 +153,25 @@ import Testing
         var g = Grid(width: 20, height: 3)
         e.draw(&g, in: Rect(x: 0, y: 0, width: 20, height: 3), style: .plain, placeholder: "Type here")
         #expect(g.text.hasPrefix("Type here"))
+    }
+}
+
+@Suite struct EditorWordCountTests {
+    /// The cached per-line counts always equal a count of the whole text, through random edits.
+    @Test func theCachedWordCountFollowsEveryEdit() {
+        var e = TextEditor()
+        e.resize(width: 30, height: 8)
+        var rng = SeededRandom(seed: 7)
+        func truth(_ text: String) -> Int { text.split(whereSeparator: { $0.isWhitespace }).count }
+        let keys: [Key] = [.char("a"), .char("b"), .char(" "), .enter, .backspace, .delete, .left, .right, .up, .down, .home, .end]
+        for step in 0..<3000 {
+            switch rng.next() % 20 {
+            case 0: e.paste("pasted words here\nand  a second\n\nline ")
+            case 1: e.undo()
+            case 2: e.redo()
+            default: _ = e.handle(keys[Int(rng.next() % UInt64(keys.count))])
+            }
+            #expect(e.wordCount == truth(e.text), "step \(step)")
+        }
     }
 }
