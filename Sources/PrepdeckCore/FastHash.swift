@@ -41,6 +41,22 @@ public enum FastHash {
         return s.withUTF8 { hash($0, seed: seed) }
     }
 
+    /// A hash of bytes made piece by piece (1 MiB pieces, each hashed with its offset as the seed, combined
+    /// in order), calling `done` with each piece's range once it is hashed: a caller reading a mapped file
+    /// can let the kernel drop the pages already hashed. Not the value `hash` gives for the same bytes.
+    public static func chunked(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0, done: ((Range<Int>) -> Void)? = nil) -> UInt64 {
+        var h = combine(seed, UInt64(p.count))
+        let piece = 1 << 20
+        var at = 0
+        while at < p.count {
+            let end = Swift.min(at + piece, p.count)
+            h = combine(h, hash(UnsafeRawBufferPointer(rebasing: p[at..<end]), seed: UInt64(at)))
+            done?(at..<end)
+            at = end
+        }
+        return h
+    }
+
     /// Combines a value into a running hash (order-sensitive).
     public static func combine(_ h: UInt64, _ v: UInt64) -> UInt64 {
         mix(h ^ (v &+ 0x9E3779B97F4A7C15 &+ (h << 6) &+ (h >> 2)))

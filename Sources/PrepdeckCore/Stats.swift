@@ -389,7 +389,8 @@ public struct StatsEvents: Sendable, Equatable {
 
     static let cacheMagic: [UInt8] = Array("PDSTATS1".utf8)
     /// Bump when the stored fields or their meaning change (a change of scheduler rules included).
-    static let cacheVersion: UInt64 = 1
+    /// 2: the checksum is `FastHash.chunked` (so that reading can release pages as it goes).
+    static let cacheVersion: UInt64 = 2
 
     /// A hash of what decides the replayed states (`inReview`): the scheduler settings.
     public static func settingsKey(_ s: Settings) -> UInt64 { s.schedulingHash(seed: 0x57A7_5CAC) }
@@ -438,18 +439,21 @@ public struct StatsEvents: Sendable, Equatable {
             }
             for h in undone { raw.storeBytes(of: h.littleEndian, toByteOffset: p, as: UInt64.self); p += 8 }
         }
-        u64(out.withUnsafeBytes { FastHash.hash($0) })
+        u64(out.withUnsafeBytes { FastHash.chunked($0) })
         return out
     }
 
     /// Reads a cache file's bytes: the events and their key, or nil when the bytes are not a whole, intact cache.
-    public static func decodeCache(_ b: UnsafeRawBufferPointer) -> (key: CacheKey, events: StatsEvents)? {
+    /// `release`, if given, is told of byte ranges that will not be read again (or not until they are read
+    /// once more in order): a caller that mapped the file can let the kernel drop those pages, so that the
+    /// mapping never holds the whole file at once.
+    public static func decodeCache(_ b: UnsafeRawBufferPointer, release: ((Range<Int>) -> Void)? = nil) -> (key: CacheKey, events: StatsEvents)? {
         let n = b.count
         guard n >= 88 else { return nil }
         guard Array(b[0..<8]) == cacheMagic else { return nil }
         func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         guard u64(8) == cacheVersion else { return nil }
-        guard u64(n - 8) == FastHash.hash(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)])) else { return nil }
+        guard u64(n - 8) == FastHash.chunked(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)]), done: release) else { return nil }
         let key = CacheKey(settings: u64(16), coveredLength: Int(truncatingIfNeeded: u64(24)), fingerprint: u64(32))
         let cardCount = Int(truncatingIfNeeded: u64(40)), eventCount = Int(truncatingIfNeeded: u64(48))
         let undoneCount = Int(truncatingIfNeeded: u64(56)), nameBytes = Int(truncatingIfNeeded: u64(64))
@@ -481,7 +485,13 @@ public struct StatsEvents: Sendable, Equatable {
         let atBase = p, msBase = p + eventCount * 8, idBase = p + eventCount * 16, flagBase = p + eventCount * 24
         var bad = false
         s.events = [StatsEvent](unsafeUninitializedCapacity: eventCount + room) { out, initialized in
+            let block = 1 << 16
             for k in 0..<eventCount {
+                if let release, k > 0, k % block == 0 { // the times, durations and flags of the events before k
+                    release((atBase + (k - block) * 8)..<(atBase + k * 8))
+                    release((msBase + (k - block) * 8)..<(msBase + k * 8))
+                    release((flagBase + k - block)..<(flagBase + k))
+                }
                 let flags = b[flagBase + k]
                 let rating = Rating(rawValue: Int(flags & 7)) ?? .good
                 if Rating(rawValue: Int(flags & 7)) == nil { bad = true }

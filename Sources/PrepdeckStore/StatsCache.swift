@@ -75,7 +75,17 @@ public enum StatsCache {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let result = try? withMappedFile(fd: fd, size: Int(st.st_size), path: path) { StatsEvents.decodeCache(UnsafeRawBufferPointer($0)) }
+        // Mapped without populating it, and each part let go once read: the 25 MB of a 1,000,000-rating
+        // cache are never resident at once (peak memory, docs/performance.md).
+        let result = try? withMappedFile(fd: fd, size: Int(st.st_size), path: path, populate: false) { bytes in
+            let base = UnsafeRawBufferPointer(bytes)
+            return StatsEvents.decodeCache(base) { range in
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let start = (range.lowerBound + page - 1) / page * page, end = range.upperBound / page * page
+                guard end > start, let a = base.baseAddress else { return }
+                _ = madvise(UnsafeMutableRawPointer(mutating: a + start), end - start, MADV_DONTNEED)
+            }
+        }
         return (result ?? nil).map { ($0.key, $0.events) }
     }
 
@@ -93,9 +103,9 @@ public enum StatsCache {
 
 /// Runs `body` on the first `size` bytes of the open file `fd`, mapped read-only (read into memory when it
 /// cannot be mapped).
-func withMappedFile<T>(fd: Int32, size: Int, path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws(StoreError) -> T {
+func withMappedFile<T>(fd: Int32, size: Int, path: String, populate: Bool = true, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws(StoreError) -> T {
     guard size > 0 else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-    guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
+    guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0), p != MAP_FAILED else {
         guard let bytes = preadAll(fd, at: 0, count: size) else {
             throw StoreError(.io, "cannot read \(path): \(errnoText())")
         }
