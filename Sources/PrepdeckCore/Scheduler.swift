@@ -124,7 +124,7 @@ public struct FSRS: Scheduler {
 
     func nextInterval(_ s: Double) -> Int {
         let raw = (s / factor) * (pow(desiredRetention, 1 / decay) - 1)
-        let days = Int(raw.rounded(.toNearestOrEven))
+        let days = Int(saturating: raw.rounded(.toNearestOrEven))
         return min(max(days, 1), maximumInterval)
     }
 
@@ -161,13 +161,13 @@ public struct FSRS: Scheduler {
         for (start, end, f) in [(2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, Double.infinity, 0.05)] {
             delta += f * max(min(Double(days), end) - start, 0)
         }
-        var lo = Int((Double(days) - delta).rounded(.toNearestOrEven))
-        var hi = Int((Double(days) + delta).rounded(.toNearestOrEven))
+        var lo = Int(saturating: (Double(days) - delta).rounded(.toNearestOrEven))
+        var hi = Int(saturating: (Double(days) + delta).rounded(.toNearestOrEven))
         lo = max(2, lo)
         hi = min(hi, maximumInterval)
         lo = min(lo, hi)
         let pick = fuzzUnit(cardID: cardID, reps: reps) * Double(hi - lo + 1) + Double(lo)
-        return min(Int(pick.rounded(.toNearestOrEven)), maximumInterval)
+        return min(Int(saturating: pick.rounded(.toNearestOrEven)), maximumInterval)
     }
 
     /// One step of the (re)learning state machine: returns the new state, step and interval in seconds,
@@ -292,7 +292,7 @@ public struct SM2: Scheduler {
         let q = SM2.quality(rating)
         var interval: Double
         func graduate(days: Double) {
-            var d = Int(min(max(days.rounded(), 1), Double(maximumInterval)))
+            var d = Int(saturating: min(max(days.rounded(), 1), Double(maximumInterval)))
             if fuzz && d >= 3 {
                 let spread = max(1, Int((Double(d) * 0.05).rounded()))
                 d = min(maximumInterval, d - spread + Int(fuzzUnit(cardID: cardID, reps: c.reps) * Double(2 * spread + 1)))
@@ -351,18 +351,26 @@ public struct SM2: Scheduler {
 public func shortInterval(_ seconds: Double) -> String {
     let s = max(0, seconds)
     if s < 60 { return "<1m" }
-    if s < 3600 { return "\(Int((s / 60).rounded()))m" }
-    if s < 86400 { return "\(Int((s / 3600).rounded()))h" }
+    if s < 3600 { return "\(Int(saturating: (s / 60).rounded()))m" }
+    if s < 86400 { return "\(Int(saturating: (s / 3600).rounded()))h" }
     let days = s / 86400
-    if days < 30 { return "\(Int(days.rounded()))d" }
-    if days < 365 { return "\(Int((days / 30).rounded()))mo" }
+    if days < 30 { return "\(Int(saturating: days.rounded()))d" }
+    if days < 365 { return "\(Int(saturating: (days / 30).rounded()))mo" }
     let years = days / 365
-    return years < 10 ? "\(((years * 10).rounded() / 10).formatted0)y" : "\(Int(years.rounded()))y"
+    return years < 10 ? "\(((years * 10).rounded() / 10).formatted0)y" : "\(Int(saturating: years.rounded()))y"
 }
 
 extension Double {
     /// 1.0 → "1", 1.5 → "1.5".
     var formatted0: String {
-        rounded() == self ? String(Int(self)) : String(self)
+        rounded() == self && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}
+
+extension Int {
+    /// `Int(d)` that saturates instead of trapping: NaN is 0, values beyond the range are `Int.min`/`Int.max`
+    /// (settings and histories are bounded, but arithmetic must never crash the app).
+    public init(saturating d: Double) {
+        if d.isNaN { self = 0 } else if d >= 9.2e18 { self = .max } else if d <= -9.2e18 { self = .min } else { self = Int(d) }
     }
 }

@@ -25,6 +25,10 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Decodes a settings object; unknown fields are ignored (and kept by the writer).
+    /// Bounds of the learning and relearning steps (issue 17: unbounded values overflowed the scheduler).
+    public static let maxSteps = 20
+    public static let maxStepMinutes = 525_600.0
+
     public static func decode(_ node: JSONNode) throws(FieldError) -> Settings {
         var s = Settings()
         guard case .object = node.value else {
@@ -38,15 +42,19 @@ public struct Settings: Sendable, Equatable {
             s.scheduler = v
         }
         if let n = node["desired_retention"] {
-            guard let v = n.number, v > 0, v < 1 else { throw fail(n, "desired_retention", "a number between 0 and 1 (exclusive)") }
+            guard let v = n.number, v >= 0.70, v <= 0.99 else { throw fail(n, "desired_retention", "a number from 0.70 to 0.99") }
             s.desiredRetention = v
         }
         func steps(_ field: String) throws(FieldError) -> [Double]? {
             guard let n = node[field] else { return nil }
-            guard let items = n.array else { throw fail(n, field, "an array of minutes") }
+            guard let items = n.array, items.count <= Settings.maxSteps else {
+                throw fail(n, field, "an array of at most \(Settings.maxSteps) steps in minutes")
+            }
             var out: [Double] = []
             for item in items {
-                guard let v = item.number, v > 0 else { throw fail(item, field, "a positive number of minutes") }
+                guard let v = item.number, v > 0, v <= Settings.maxStepMinutes else {
+                    throw fail(item, field, "a number of minutes above 0 and at most \(Int(Settings.maxStepMinutes)) (one year)")
+                }
                 out.append(v)
             }
             return out
@@ -54,7 +62,7 @@ public struct Settings: Sendable, Equatable {
         if let v = try steps("learning_steps_minutes") { s.learningStepsMinutes = v }
         if let v = try steps("relearning_steps_minutes") { s.relearningStepsMinutes = v }
         if let n = node["maximum_interval_days"] {
-            guard let v = n.int, v >= 1 else { throw fail(n, "maximum_interval_days", "a whole number of days ≥ 1") }
+            guard let v = n.int, v >= 1, v <= 36_500 else { throw fail(n, "maximum_interval_days", "a whole number of days from 1 to 36500") }
             s.maximumIntervalDays = v
         }
         if let n = node["fuzz"] {
@@ -62,7 +70,7 @@ public struct Settings: Sendable, Equatable {
             s.fuzz = v
         }
         if let n = node["new_per_day"] {
-            guard let v = n.int, v >= 0 else { throw fail(n, "new_per_day", "a whole number ≥ 0") }
+            guard let v = n.int, v >= 0, v <= 100_000 else { throw fail(n, "new_per_day", "a whole number from 0 to 100000") }
             s.newPerDay = v
         }
         if let n = node["parameters"] {

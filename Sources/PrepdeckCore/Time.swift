@@ -49,9 +49,11 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: secs)
     }
 
-    /// Formats in UTC: whole seconds as `…:SSZ`, otherwise with milliseconds `…:SS.mmmZ`.
+    /// Formats in UTC: whole seconds as `…:SSZ`, otherwise with milliseconds `…:SS.mmmZ`. Times outside
+    /// years 0001–9999 are clamped to them (never a trap, never a 5-digit year).
     public static func format(_ date: Date) -> String {
-        let t = date.timeIntervalSince1970
+        let raw = date.timeIntervalSince1970
+        let t = raw.isNaN ? 0 : min(max(raw, -62_135_596_800), 253_402_300_799.999)
         var whole = t.rounded(.down)
         var millis = Int(((t - whole) * 1000).rounded())
         if millis == 1000 { whole += 1; millis = 0 }

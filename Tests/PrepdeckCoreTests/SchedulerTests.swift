@@ -131,6 +131,41 @@ func fixture(_ name: String) throws -> JSONNode {
         #expect(encoded.contains("\"x\":1") && encoded.contains("\"scheduler\":\"sm2\""))
     }
 
+    /// Issue 17, case 2: values that used to pass validation and then trap in the scheduler are refused
+    /// with the field's name; the arithmetic saturates instead of trapping.
+    @Test func settingsOutOfRangeAreRefusedAndTheArithmeticNeverTraps() throws {
+        func decode(_ text: String) throws -> Settings { try Settings.decode(try JSONParser.parse(text)) }
+        for bad in ["{\"desired_retention\": 0.001}", "{\"desired_retention\": 0.69}", "{\"desired_retention\": 0}",
+                    "{\"desired_retention\": -0.5}", "{\"desired_retention\": 0.995}", "{\"learning_steps_minutes\": [1e300]}",
+                    "{\"relearning_steps_minutes\": [0]}", "{\"learning_steps_minutes\": [\(Array(repeating: "1", count: 21).joined(separator: ","))]}",
+                    "{\"maximum_interval_days\": 36501}", "{\"new_per_day\": 1000000}"] {
+            #expect(throws: Settings.FieldError.self, "\(bad)") { try decode(bad) }
+        }
+        do { _ = try decode("{\"desired_retention\": 0.001}") } catch let error as Settings.FieldError { #expect(error.message.contains("desired_retention") && error.message.contains("0.70")) }
+        #expect(try decode("{\"desired_retention\": 0.7}").desiredRetention == 0.7)
+        #expect(try decode("{\"desired_retention\": 0.99, \"learning_steps_minutes\": [525600]}").desiredRetention == 0.99)
+        #expect(Int(saturating: .nan) == 0 && Int(saturating: 1e300) == .max && Int(saturating: -.infinity) == .min && Int(saturating: 41.9) == 41)
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -1e300)).hasPrefix("0001-01-01T00:00:00"))
+        #expect(shortInterval(.infinity).hasSuffix("y") && shortInterval(1e300).hasSuffix("y"))
+        // The extreme ends of the accepted range schedule without trapping, fuzz on and off.
+        for retention in [0.7, 0.99] {
+            for fuzz in [true, false] {
+                var st = Settings()
+                st.desiredRetention = retention; st.fuzz = fuzz; st.learningStepsMinutes = [525_600]; st.maximumIntervalDays = 36_500
+                let sch = makeScheduler(st)
+                var c = CardSchedule()
+                var t = Date(timeIntervalSince1970: 1_700_000_000)
+                for r in [Rating.easy, .easy, .good, .again, .easy, .easy, .easy] {
+                    c = sch.review(c, cardID: "x", rating: r, at: t)
+                    t = c.due ?? t
+                    _ = sch.previews(c, cardID: "x", at: t)
+                }
+                #expect(c.reps == 7)
+            }
+        }
+    }
+
     @Test func logLinesRoundTrip() throws {
         let r = LogEntry.review(ReviewEvent(id: "4f0c", card: "caching-product-catalog", rating: .good, at: RFC3339.parse("2026-11-29T10:15:00Z")!, ms: 84000, mode: .review))
         #expect(r.jsonLine == "{\"id\":\"4f0c\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-29T10:15:00Z\",\"ms\":84000,\"mode\":\"review\"}")
