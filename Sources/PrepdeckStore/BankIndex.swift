@@ -93,7 +93,7 @@ final class BankFileTexts: QuestionTextLoader, @unchecked Sendable {
 
     func texts(_ ref: QuestionTextRef) -> QuestionTexts? {
         lock.lock()
-        if fd < 0 { fd = open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         let fd = self.fd
         lock.unlock()
         guard fd >= 0, let bytes = preadAll(fd, at: ref.start, count: ref.end - ref.start) else { return nil }
@@ -337,7 +337,7 @@ public struct BankIndexCache: Sendable {
     /// Loads one bank file through its index. Nil when the file cannot be opened as a regular file
     /// (the caller's ordinary path then words the error).
     func load(_ file: String, now: () -> Date) -> (Result<Bank, BankError>, Outcome)? {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        let fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()

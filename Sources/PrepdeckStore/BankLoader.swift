@@ -63,7 +63,7 @@ public enum BankLoader {
     /// takes a page fault for every 4 KiB page, about 5 ms for a 10 MB bank in a new process) and decodes it
     /// there. Nil when anything about the file is unusual (then `FileIO.read` reads it and words the errors).
     static func decodeInPlace(_ path: String) -> Result<Bank, BankError>? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()

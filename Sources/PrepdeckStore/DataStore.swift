@@ -213,7 +213,7 @@ public final class DataStore: @unchecked Sendable {
         kept.append(0x0A)
         try FileIO.append(path + ".torn", kept)
         guard truncate(path, off_t(tailStart)) == 0 else { throw StoreError(.io, "cannot repair \(path): \(errnoText())") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
         repairedTails.insert(path)
     }

@@ -32,7 +32,7 @@ public enum FileIO {
     /// Opens a regular file for reading: its descriptor and size, or nil if it does not exist.
     /// The caller closes the descriptor.
     static func openRegular(_ path: String) throws(StoreError) -> (fd: Int32, size: Int)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
             let e = errno

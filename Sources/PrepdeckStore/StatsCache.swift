@@ -27,7 +27,7 @@ public enum StatsCache {
 
     static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler,
                        canWrite: Bool) throws(StoreError) -> StatsEvents {
-        let fd = open(reviewsPath, O_RDONLY | O_CLOEXEC)
+        let fd = open(reviewsPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return StatsEvents() }
             throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())")
@@ -36,6 +36,7 @@ public enum StatsCache {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())") }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(reviewsPath): it is a directory") }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw StoreError(.io, "cannot read \(reviewsPath): not a regular file") }
         let size = Int(st.st_size)
         let settingsKey = StatsEvents.settingsKey(settings)
         let useCache = size >= minimumLog

@@ -174,6 +174,36 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         #expect(try prepdeck(["list", "--bank", bank], dataDir: dir).stdout.contains("product catalof"))
     }
 
+    /// Issue 17, case 8: a FIFO as a bank or as the review log is refused at once, not waited on for ever.
+    @Test func aFIFOIsRefusedNotWaitedOn() throws {
+        let dir = tempDataDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(mkfifo(dir + "-bank.json", 0o600) == 0)
+        for (args, data) in [(["list", "--bank", dir + "-bank.json"], dir), (["list", "--bank", seedBank], dir + "/d2"),
+                             (["stats", "--bank", seedBank], dir + "/d2")] {
+            if data.hasSuffix("/d2") {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+                _ = mkfifo(data + "/reviews.jsonl", 0o600)
+            }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: prepdeckBinary())
+            p.arguments = args + ["--data-dir", data]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            let done = DispatchSemaphore(value: 0)
+            p.terminationHandler = { _ in done.signal() }
+            try p.run()
+            if done.wait(timeout: .now() + 10) == .timedOut {
+                p.terminate()
+                Issue.record("\(args) hung on a FIFO")
+                continue
+            }
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == 74 && message.contains("not a regular file"), "\(args): \(message)")
+        }
+    }
+
     @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", """
