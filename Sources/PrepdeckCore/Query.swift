@@ -458,3 +458,27 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
 func appendASCIILower(_ s: String, into out: inout [UInt8]) -> Bool {
     appendASCIIFold(s, into: &out)
 }
+
+/// Text from banks and answers made safe to print to a terminal: every control character (C0 but the
+/// kept ones, DEL, C1) becomes a visible symbol (ESC → ␛), so no escape sequence (OSC title or clipboard
+/// writes, CSI) reaches the terminal raw, as in the TUI (`sanitizeGrapheme`). `keepNewlines`: multi-line
+/// text (an answer in `show`) keeps its line feeds and tabs.
+public func terminalSafe(_ s: String, keepNewlines: Bool = false) -> String {
+    var clean = true
+    for b in s.utf8 where b < 0x20 || b == 0x7F || b == 0xC2 {
+        if keepNewlines && (b == 0x0A || b == 0x09) { continue }
+        clean = false
+        break
+    }
+    if clean { return s } // (0xC2 leads every C1 control's UTF-8; checked exactly below)
+    var out = String.UnicodeScalarView()
+    for u in s.unicodeScalars {
+        let v = u.value
+        if keepNewlines && (v == 0x0A || v == 0x09) { out.append(u) }
+        else if v < 0x20 { out.append(Unicode.Scalar(0x2400 + v)!) }
+        else if v == 0x7F { out.append("\u{2421}") }
+        else if v >= 0x80 && v < 0xA0 { out.append("\u{FFFD}") }
+        else { out.append(u) }
+    }
+    return String(out)
+}

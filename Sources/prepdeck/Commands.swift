@@ -77,7 +77,7 @@ struct ListCommand: ParsableCommand {
                     out.append(contentsOf: q.difficulty.rawValue.utf8); out.append(0x09)
                     out.append(contentsOf: q.kind.rawValue.utf8); out.append(0x09)
                     out.append(contentsOf: st.rawValue.utf8); out.append(0x09)
-                    out.append(contentsOf: q.title.utf8); out.append(0x0A)
+                    out.append(contentsOf: terminalSafe(q.title).utf8); out.append(0x0A)
                 }
             }
             FileHandle.standardOutput.write(Data(out))
@@ -165,7 +165,7 @@ struct ShowCommand: ParsableCommand {
                 out += "\n── Reviews ──\n"
                 for r in history { out += "  \(RFC3339.format(r.at))  \(r.rating.rawValue) \(r.rating.label)  \(r.mode.rawValue)\n" }
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            FileHandle.standardOutput.write(Data(terminalSafe(out, keepNewlines: true).utf8))
         }
     }
 }
@@ -187,7 +187,7 @@ struct TopicsCommand: ParsableCommand {
             var out = ""
             for c in counts { out += c.topic.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(c.count)\n" }
             out += "\(counts.count) topics, \(ctx.catalog.questions.count) questions\n"
-            FileHandle.standardOutput.write(Data(out.utf8))
+            FileHandle.standardOutput.write(Data(terminalSafe(out, keepNewlines: true).utf8))
         }
     }
 }

@@ -204,6 +204,25 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         }
     }
 
+    /// Issue 17, case 5: a bank's escape sequences (OSC 2 retitle, OSC 52 clipboard, CSI) never reach the
+    /// terminal from `list` or `show`; `--json` keeps the text exact (JSON-escaped).
+    @Test func theCommandLinePrintsNoEscapeSequences() throws {
+        let dir = tempDataDir()
+        let evil = "Evil \u{1B}]2;PWNED\u{07} title \u{1B}]52;c;aGVsbG8=\u{07} \u{9B}2J"
+        let text = try String(contentsOfFile: seedBank, encoding: .utf8)
+            .replacingOccurrences(of: "\"Caching strategy for a read-heavy product catalog\"", with: JSONWriter.quote(evil))
+        try write(dir + "-bank.json", text)
+        for args in [["list"], ["show", "caching-product-catalog"], ["list", "--search", "evil"]] {
+            let r = try prepdeck(args + ["--bank", dir + "-bank.json"], dataDir: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("Evil ␛]2;PWNED␇ title"), "\(args)")
+            #expect(!r.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }, "\(args)")
+        }
+        let json = try prepdeck(["list", "--json", "--bank", dir + "-bank.json"], dataDir: dir)
+        let first = try #require(try JSONParser.parse(json.stdout).array?.first)
+        #expect(first["title"]?.string == evil)
+    }
+
     @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", """
