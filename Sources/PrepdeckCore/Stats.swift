@@ -573,6 +573,8 @@ public struct StatsReport: Sendable, Equatable {
     /// Consecutive study days with at least one rating, up to today (up to yesterday while today has none).
     public var streakDays = 0
     /// Time spent (the sum of the ratings' `ms`), in whole seconds, by mode.
+    /// The most time one rating adds to the totals (an hour).
+    public static let maxMsPerRating = 3_600_000
     public var totalReviewSeconds = 0
     public var totalPracticeSeconds = 0
     /// Per topic, sorted by topic id.
@@ -654,7 +656,10 @@ public struct StatsReport: Sendable, Equatable {
                     total += hi - lo
                     for k in lo..<hi {
                         let e = ev[k]
-                        if e.mode == .review { reviewMs &+= e.ms } else { practiceMs &+= e.ms }
+                        // Time spent counts up to an hour a rating (longer is a card left open), so the
+                        // totals can never overflow (issue 17, case 9): 10^7 ratings × 3.6·10^6 ms ≪ Int.max.
+                        let ms = min(max(e.ms, 0), StatsReport.maxMsPerRating)
+                        if e.mode == .review { reviewMs += ms } else { practiceMs += ms }
                         let d = Int(((e.at.timeIntervalSince1970 + shift) / 86400).rounded(.down))
                         let back = today - d
                         if back >= 0 && back < span { days[back] += 1 }

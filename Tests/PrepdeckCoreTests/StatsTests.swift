@@ -356,6 +356,20 @@ import Testing
         #expect(live.byCard == merged.byCard)
     }
 
+    /// Issue 17, case 9: `ms` values inside what the log accepts made the totals wrap negative; each
+    /// rating now counts up to an hour, and the totals stay exact below that.
+    @Test func hugeTimesSpentNeitherWrapNorInflateTheTotals() {
+        let cat = catalog([q("s1", ["alpha"])])
+        let p = StudyProgress(settings: settings, schedules: [:], firstReviews: [:], source: nil)
+        let huge = ReviewEvent(id: "a", card: "s1", rating: .good, at: at("2026-11-28T09:00:00Z"), ms: Int.max / 2, mode: .review)
+        let normal = ReviewEvent(id: "b", card: "s1", rating: .good, at: at("2026-11-28T10:00:00Z"), ms: 90_000, mode: .review)
+        let practice = ReviewEvent(id: "c", card: "s1", rating: .good, at: at("2026-11-28T11:00:00Z"), ms: Int.max / 2, mode: .practice)
+        let events = StatsEvents(history: ["s1": [huge, normal, practice, huge]], scheduler: makeScheduler(settings))
+        let rep = StatsReport(catalog: cat, progress: p, settings: settings, calendar: calendar, now: now, events: events)
+        #expect(rep.totalReviewSeconds == 3600 + 90 + 3600)
+        #expect(rep.totalPracticeSeconds == 3600)
+    }
+
     @Test func theCacheRoundTripsAndRejectsDamage() throws {
         let lines = messyLog(seed: 7, lines: 200)
         let text = Array((lines.joined(separator: "\n") + "\n").utf8)
