@@ -32,7 +32,7 @@ TOPICS = [
 ]
 DIFFICULTIES = ["easy", "medium", "hard"]
 KINDS = ["technical", "system-design", "coding", "behavioral", "ask-the-interviewer"]
-MIN_QUESTIONS = 300
+MIN_QUESTIONS = 550
 MIN_PER_TOPIC = 12
 MIN_PER_KIND = {"system-design": 40, "coding": 30, "behavioral": 20, "ask-the-interviewer": 25}
 MIN_DIFFICULTY_SHARE = 0.20
@@ -155,11 +155,17 @@ def main():
     p("files. A question has an `id` (lowercase words joined by `-`), `title`, `prompt`, `difficulty`")
     p("(`easy` `medium` `hard`), `kind` (`technical` `system-design` `coding` `behavioral`")
     p("`ask-the-interviewer`), `topics` (ids from the list below), a Markdown `answer` (the model answer),")
-    p("`keyPoints` (the self-assessment rubric) and optionally `followUps` and `timeLimitMinutes`. The")
+    p("`keyPoints` (the self-assessment rubric) and optionally `followUps`, `followUpAnswers` (a short model")
+    p("answer for each follow-up, same order) and `timeLimitMinutes`. The")
     p("decoder and its error messages are `BankFormat.decode` in `Sources/PrepdeckCore/Question.swift`.")
     p()
     p("A question usually carries more than one topic, so the topic tables below add up to more than the")
     p("number of questions. `seed.json` holds the five classic questions the bank started from.")
+    p()
+    p("Every `coding` question's code is run: `scripts/run-bank-code` extracts the answer's code and runs it")
+    p("with the question's check in `scripts/bank-code/` (the failure cases the answer promises to handle,")
+    p("not only the happy path), in CI too; see `scripts/bank-code/README.md`. Each file of the second")
+    p("edition was read by a second reviewer who ran its code and checked its claims before it landed.")
     p()
     p("## Totals")
     p()
@@ -168,6 +174,13 @@ def main():
     p("- by kind: " + ", ".join(f"{k} {by_kind[k]}" for k in KINDS))
     p(f"- answer length: median {statistics.median(words):g} words, minimum {min(words)}, maximum {max(words)}")
     p(f"- key points per question: {min(kp_counts)}–{max(kp_counts)} (median {statistics.median(kp_counts):g}); longest key point {kp_longest} characters")
+    fu = sum(len(q.get("followUps") or []) for q in questions)
+    fua = sum(len(q.get("followUpAnswers") or []) for q in questions)
+    p(f"- follow-ups: {fu}, of which {fua} have a model answer (`followUpAnswers`)")
+    checks = set(os.listdir(os.path.join(ROOT, "scripts", "bank-code"))) if os.path.isdir(os.path.join(ROOT, "scripts", "bank-code")) else set()
+    coding = [q["id"] for q in questions if q["kind"] == "coding"]
+    checked = sum(any(f"{i}.{e}" in checks for e in ("py", "js", "java", "go", "sql")) for i in coding)
+    p(f"- coding questions with a check that runs their code: {checked} of {len(coding)}")
     p(f"- fenced code blocks: {len(fence_labels)} ("
       + ", ".join(f"{lang} {c}" for lang, c in sorted(lang_counts.items(), key=lambda kv: (-kv[1], kv[0]))) + ")")
     p()

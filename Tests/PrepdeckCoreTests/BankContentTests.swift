@@ -19,8 +19,10 @@ enum BankContent {
         "scalability-performance", "caching", "reliability", "observability", "security", "testing",
         "deployment-release", "nodejs", "python", "java", "postgresql", "mongodb", "aws", "azure",
         "concurrency", "messaging", "system-design", "role-and-process",
+        // Second edition (issue 15).
+        "distributed-systems", "storage-engines", "mysql", "search", "networking", "go", "dotnet", "algorithms",
     ]
-    static let minQuestions = 300
+    static let minQuestions = 550
     static let minQuestionsPerTopic = 12
     static let minPerKind: [(kind: Kind, min: Int)] = [
         (.systemDesign, 40), (.coding, 30), (.behavioral, 20), (.askTheInterviewer, 25),
@@ -249,13 +251,25 @@ enum BankContent {
     static func fenceProblems(_ qs: [Question]) -> [String] {
         var problems: [String] = []
         for q in qs {
-            for (field, text) in [("prompt", q.prompt), ("answer", q.answer)] {
+            for (field, text) in [("prompt", q.prompt), ("answer", q.answer)] + q.followUpAnswers.enumerated().map({ ("followUpAnswers[\($0.offset)]", $0.element) }) {
                 let f = fences(text)
                 if f.unclosed { problems.append("question \"\(q.id)\": \(field) has a code fence that is never closed") }
                 if f.unlabelled > 0 { problems.append("question \"\(q.id)\": \(field) has \(f.unlabelled) code fence(s) without a language label") }
             }
         }
         return problems
+    }
+
+    /// Every `coding` question has a check under scripts/bank-code/ (scripts/run-bank-code runs them, in
+    /// CI too): `<id>.py`, `.js`, `.java`, `.go` or `.sql`. `checks` is the folder's file names.
+    static func codingCheckProblems(_ qs: [Question], checks: Set<String>) -> [String] {
+        qs.filter { $0.kind == .coding }.compactMap { q in
+            ["py", "js", "java", "go", "sql"].contains { checks.contains(q.id + "." + $0) } ? nil
+                : "question \"\(q.id)\": a coding question without a check in scripts/bank-code/ (see its README)"
+        }
+    }
+    static var bankCodeChecks: Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("scripts/bank-code").path)) ?? [])
     }
 
     /// The seed ids exist and the optimistic-locking answer shows code using a version column.
@@ -337,6 +351,10 @@ enum BankContent {
         BankContent.record(BankContent.seedPresenceProblems(bank.questions))
     }
 
+    @Test func everyCodingQuestionHasACheckThatRunsItsCode() {
+        BankContent.record(BankContent.codingCheckProblems(bank.questions, checks: BankContent.bankCodeChecks))
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: BankContent.seedFile), "the seed file is outside the repository"))
     func seedPromptsMatchTheSeedFile() throws {
         let data = try #require(FileManager.default.contents(atPath: BankContent.seedFile))
@@ -379,7 +397,7 @@ extension BankContentTests {
 
         @Test func sizeAndTopics() {
             #expect(BankContent.sizeAndTopicProblems(qs).isEmpty)
-            #expect(mentions(BankContent.sizeAndTopicProblems(Array(qs.prefix(BankContent.minQuestions - 1))), "needs at least 300"))
+            #expect(mentions(BankContent.sizeAndTopicProblems(Array(qs.prefix(BankContent.minQuestions - 1))), "needs at least \(BankContent.minQuestions)"))
 
             var broken = qs
             broken[5].topics.append("underwater-basket-weaving")
@@ -451,6 +469,18 @@ extension BankContentTests {
             #expect(mentions(p, "question \"\(qs[3].id)\": answer has a code fence that is never closed"))
             #expect(mentions(p, "question \"\(qs[4].id)\": answer has 1 code fence(s) without a language label"))
             #expect(p.count == 2)
+            var followUp = qs
+            followUp[2].followUps = ["Why?"]
+            followUp[2].followUpAnswers = ["```\nno label\n```"]
+            #expect(mentions(BankContent.fenceProblems(followUp), "question \"\(qs[2].id)\": followUpAnswers[0] has 1 code fence(s) without a language label"))
+        }
+
+        @Test func codingChecks() {
+            let coding = qs.filter { $0.kind == .coding }
+            #expect(!coding.isEmpty)
+            #expect(BankContent.codingCheckProblems(qs, checks: BankContent.bankCodeChecks).isEmpty)
+            let withoutOne = BankContent.bankCodeChecks.filter { !$0.hasPrefix(coding[0].id + ".") }
+            #expect(mentions(BankContent.codingCheckProblems(qs, checks: withoutOne), "question \"\(coding[0].id)\": a coding question without a check"))
         }
 
         @Test func seedQuestions() throws {
