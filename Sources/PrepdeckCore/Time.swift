@@ -39,7 +39,8 @@ public enum RFC3339 {
         if b[k] == UInt8(ascii: "Z") || b[k] == UInt8(ascii: "z") {
             k += 1
         } else if b[k] == 43 || b[k] == 45 {
-            guard k + 6 <= n, let oh = digits(k + 1, 2), b[k + 3] == 58, let om = digits(k + 4, 2) else { return nil }
+            // RFC 3339: time-numoffset is hours 00–23 and minutes 00–59 (`+99:99` is not a time).
+            guard k + 6 <= n, let oh = digits(k + 1, 2), b[k + 3] == 58, let om = digits(k + 4, 2), oh <= 23, om <= 59 else { return nil }
             offset = (oh * 3600 + om * 60) * (b[k] == 43 ? 1 : -1)
             k += 6
         } else { return nil }

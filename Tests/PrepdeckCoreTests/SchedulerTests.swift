@@ -146,6 +146,10 @@ func fixture(_ name: String) throws -> JSONNode {
         #expect(try decode("{\"desired_retention\": 0.99, \"learning_steps_minutes\": [525600]}").desiredRetention == 0.99)
         #expect(Int(saturating: .nan) == 0 && Int(saturating: 1e300) == .max && Int(saturating: -.infinity) == .min && Int(saturating: 41.9) == 41)
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
+        // Issue 17, case 10: offsets out of range are not times; in range they are.
+        #expect(RFC3339.parse("2026-11-29T10:00:00+99:99") == nil && RFC3339.parse("2026-11-29T10:00:00+24:00") == nil)
+        #expect(RFC3339.parse("2026-11-29T10:00:00-00:60") == nil)
+        #expect(RFC3339.parse("2026-11-29T10:00:00+23:59") == RFC3339.parse("2026-11-28T10:01:00Z"))
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1e300)).hasPrefix("0001-01-01T00:00:00"))
         #expect(shortInterval(.infinity).hasSuffix("y") && shortInterval(1e300).hasSuffix("y"))
         // The extreme ends of the accepted range schedule without trapping, fuzz on and off.
