@@ -112,9 +112,11 @@ public final class DataStore: @unchecked Sendable {
             }
             return
         }
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 {
-            readOnlyReason = "data directory \(root) is not writable (\(errnoText())): opened read-only"
+            readOnlyReason = errno == ELOOP
+                ? "\(lockPath) is a symbolic link, which prepdeck never follows for writing (remove it): opened read-only"
+                : "data directory \(root) is not writable (\(errnoText())): opened read-only"
             return
         }
         var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
@@ -278,6 +280,7 @@ public final class DataStore: @unchecked Sendable {
     public func saveDraft(_ card: String, text: String) throws(StoreError) {
         try requireWritable()
         guard BankFormat.isValidID(card) else { throw StoreError(.badData, "invalid question id \(card)") }
+        try FileIO.refuseSymlinkedDirectory(draftsPath)
         if text.isEmpty { FileIO.remove(draftPath(card)); return }
         try FileIO.makeDirectory(draftsPath)
         try FileIO.replace(draftPath(card), Array(text.utf8))

@@ -79,8 +79,9 @@ public enum FileIO {
     /// Appends bytes and `fsync`s before returning: when this returns, the data is on disk.
     public static func append(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
         let isNew = !exists(path)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError(errno == EACCES || errno == EROFS ? .cannotCreate : .io, "cannot write \(path): \(errnoText())") }
+        // O_NOFOLLOW: a symbolic link in the data directory is never followed for writing (issue 17, case 6).
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw writeError(path, errno) }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)
         guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
@@ -92,8 +93,9 @@ public enum FileIO {
     public static func replace(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError(errno == EACCES || errno == EROFS ? .cannotCreate : .io, "cannot write \(path): \(errnoText())") }
+        try refuseSymlinkedDirectory(dir)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw writeError(path, errno) }
         do throws(StoreError) {
             try writeAll(fd, bytes, path: path)
             guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
@@ -109,6 +111,25 @@ public enum FileIO {
             throw StoreError(.io, "cannot replace \(path): \(errnoText(e))")
         }
         syncDirectory(dir.isEmpty ? "." : dir)
+    }
+
+    /// The error for a failed open for writing: a symbolic link is refused with its own message.
+    static func writeError(_ path: String, _ e: Int32) -> StoreError {
+        if e == ELOOP {
+            return StoreError(.cannotCreate, "refusing to write \(path): it is a symbolic link (prepdeck writes only regular files in its data directory; remove the link)")
+        }
+        return StoreError(e == EACCES || e == EROFS || e == EPERM ? .cannotCreate : .io, "cannot write \(path): \(errnoText(e))")
+    }
+
+    /// Refuses to write into a folder that is a symbolic link (a `drafts/` pointing elsewhere).
+    static func refuseSymlinkedDirectory(_ dir: String) throws(StoreError) {
+        var st = stat()
+        if !dir.isEmpty, lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, (dir as NSString).lastPathComponent != "." {
+            // Only the data directory's own sub-folders: the data directory itself may be reached through a link.
+            if ["drafts", "banks", "exports", "bank-index"].contains((dir as NSString).lastPathComponent) {
+                throw StoreError(.cannotCreate, "refusing to write into \(dir): it is a symbolic link (remove the link)")
+            }
+        }
     }
 
     public static func syncDirectory(_ dir: String) {

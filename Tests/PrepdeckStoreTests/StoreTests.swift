@@ -220,3 +220,48 @@ let lockHolderScript = "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.fl
         #expect(throws: StoreError.self) { try FileIO.read("/dev/zero") }
     }
 }
+
+/// Issue 17, case 6: symbolic links in the data directory are never followed for writing.
+@Suite struct SymlinkTests {
+    func victim() throws -> String {
+        let v = tempDir("victim")
+        try FileManager.default.createDirectory(atPath: v, withIntermediateDirectories: true)
+        try "precious\n".write(toFile: v + "/file", atomically: true, encoding: .utf8)
+        return v
+    }
+
+    @Test func aLockLinkIsNotTruncatedAndTheStoreOpensReadOnly() throws {
+        let v = try victim(), dir = tempDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(symlink(v + "/file", dir + "/lock") == 0)
+        let store = try DataStore(root: dir)
+        #expect(store.isReadOnly && store.readOnlyReason!.contains("symbolic link"))
+        #expect(readText(v + "/file") == "precious\n")
+        #expect(throws: StoreError.self) { try store.append(review("a")) }
+    }
+
+    @Test func aReviewLogLinkIsNotAppendedTo() throws {
+        let v = try victim(), dir = tempDir()
+        let store = try DataStore(root: dir)
+        #expect(symlink(v + "/file", store.reviewsPath) == 0)
+        do { try store.append(review("a")); Issue.record("appended through a link") } catch {
+            #expect(error.message.contains("symbolic link") && error.exitCode == 73)
+        }
+        #expect(readText(v + "/file") == "precious\n")
+        // A dangling link is not created through either.
+        unlink(store.reviewsPath)
+        #expect(symlink(v + "/new", store.reviewsPath) == 0)
+        #expect(throws: StoreError.self) { try store.append(review("b")) }
+        #expect(!FileManager.default.fileExists(atPath: v + "/new"))
+    }
+
+    @Test func aDraftsLinkIsNotWrittenThrough() throws {
+        let v = try victim(), dir = tempDir()
+        let store = try DataStore(root: dir)
+        #expect(symlink(v, store.draftsPath) == 0)
+        #expect(throws: StoreError.self) { try store.saveDraft("q-1", text: "draft") }
+        #expect(throws: StoreError.self) { try store.saveDraft("file", text: "") }
+        #expect(!FileManager.default.fileExists(atPath: v + "/q-1.md"))
+        #expect(readText(v + "/file") == "precious\n")
+    }
+}
