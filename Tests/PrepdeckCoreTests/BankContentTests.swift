@@ -21,7 +21,7 @@ enum BankContent {
         "concurrency", "messaging", "system-design", "role-and-process",
         // Second edition (issue 15).
         "distributed-systems", "storage-engines", "mysql", "search", "networking", "go", "dotnet", "algorithms",
-        "kubernetes", "stream-processing",
+        "kubernetes", "stream-processing", "privacy",
     ]
     static let minQuestions = 550
     static let minQuestionsPerTopic = 12
