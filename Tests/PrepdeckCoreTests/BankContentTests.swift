@@ -261,6 +261,35 @@ enum BankContent {
         return problems
     }
 
+    /// The subjects the second edition must cover (issue 15), each as a case-insensitive pattern that at
+    /// least one question's title or prompt matches.
+    static let subjects: [(name: String, pattern: String)] = [
+        ("Raft", "\\braft\\b"), ("leader election", "leader election"), ("quorums", "quorum"), ("fencing tokens", "fencing"),
+        ("the Redlock debate", "redlock"), ("2PC/XA", "two-phase commit|\\b2pc\\b|\\bxa\\b"), ("vector clocks", "vector clock"),
+        ("hinted handoff", "hinted handoff"), ("read repair", "read repair"), ("LSM vs B-tree", "\\blsm\\b"), ("compaction", "compaction"),
+        ("wide-column stores", "cassandra|wide-column"), ("MySQL/InnoDB", "innodb"), ("gap locks", "gap lock|next-key"),
+        ("search: inverted index", "inverted index|bm25"), ("TCP", "\\btcp\\b"), ("TIME_WAIT", "time_wait"), ("keep-alive", "keep-alive"),
+        ("HTTP/2 vs HTTP/3/QUIC", "http/3|quic"), ("DNS", "\\bdns\\b"), ("Go goroutines", "goroutine"), ("Go context", "context"),
+        (".NET", "\\.net|asp\\.net"), ("WebSockets vs SSE vs long polling", "websocket|server-sent|long poll"), ("HPA/KEDA", "\\bhpa\\b|keda"),
+        ("service mesh", "mesh"), ("NetworkPolicies", "networkpolic"), ("operators", "operator|reconcile"), ("gRPC", "grpc"),
+        ("CDC", "\\bcdc\\b|debezium|change data capture"), ("windows and watermarks", "watermark"), ("exactly-once sinks", "exactly-once|exactly once"),
+        ("OWASP Top 10:2025", "2025"), ("OWASP API Security Top 10 (2023)", "api security top 10"), ("passkeys/WebAuthn", "passkey|webauthn"),
+        ("zero trust", "zero trust|spiffe"), ("GDPR deletion", "gdpr|erasure"), ("crypto-shredding", "shredding"), ("data residency", "residency"),
+        ("FinOps", "finops|savings plan|unit economics"), ("heaps/top-k", "heap|top-k|top k"), ("intervals", "interval"),
+        ("graphs", "dijkstra|topolog|shortest path"), ("collaborative editing", "collaborative"), ("file sync", "file sync|dropbox"),
+        ("video streaming", "video"), ("distributed KV store", "key-value store"), ("distributed log/queue", "like kafka|distributed log"),
+        ("search engine", "search engine"), ("order matching", "matching engine|order book"), ("ad-click aggregation", "click"),
+        ("digital wallet", "wallet"),
+    ]
+
+    static func subjectProblems(_ qs: [Question]) -> [String] {
+        let texts = qs.map { ($0.title + " " + $0.prompt).lowercased() }
+        return subjects.compactMap { s in
+            texts.contains { $0.range(of: s.pattern, options: .regularExpression) != nil } ? nil
+                : "subject \"\(s.name)\" is not covered (no title or prompt matches /\(s.pattern)/)"
+        }
+    }
+
     /// Every `coding` question has a check under scripts/bank-code/ (scripts/run-bank-code runs them, in
     /// CI too): `<id>.py`, `.js`, `.java`, `.go` or `.sql`. `checks` is the folder's file names.
     static func codingCheckProblems(_ qs: [Question], checks: Set<String>) -> [String] {
@@ -350,6 +379,10 @@ enum BankContent {
 
     @Test func seedQuestionsArePresent() {
         BankContent.record(BankContent.seedPresenceProblems(bank.questions))
+    }
+
+    @Test func everySecondEditionSubjectIsCovered() {
+        BankContent.record(BankContent.subjectProblems(bank.questions))
     }
 
     @Test func everyCodingQuestionHasACheckThatRunsItsCode() {
@@ -474,6 +507,12 @@ extension BankContentTests {
             followUp[2].followUps = ["Why?"]
             followUp[2].followUpAnswers = ["```\nno label\n```"]
             #expect(mentions(BankContent.fenceProblems(followUp), "question \"\(qs[2].id)\": followUpAnswers[0] has 1 code fence(s) without a language label"))
+        }
+
+        @Test func subjects() {
+            #expect(BankContent.subjectProblems(qs).isEmpty)
+            let withoutRaft = qs.filter { ($0.title + " " + $0.prompt).lowercased().range(of: "\\braft\\b", options: .regularExpression) == nil }
+            #expect(BankContent.subjectProblems(withoutRaft) == ["subject \"Raft\" is not covered (no title or prompt matches /\\braft\\b/)"])
         }
 
         @Test func codingChecks() {
