@@ -96,6 +96,18 @@ public struct AppModel: Sendable {
         dueChangesAt = next
     }
 
+    /// The draft saves still owed before the process stops (a signal: the terminal closed, SIGTERM…): the
+    /// practice editor's text if it changed since its last save, and the Review editor's text.
+    public mutating func draftsToFlush(mono: Double) -> [Effect] {
+        var out: [Effect] = []
+        if practice.phase == .answering, let e = saveDraftEffect(mono: mono, force: true) { out.append(e) }
+        if let ed = review.editor, let c = review.card, drafts[c] != (ed.text.isEmpty ? nil : ed.text) {
+            drafts[c] = ed.text.isEmpty ? nil : ed.text
+            out.append(.saveDraft(card: c, text: ed.text))
+        }
+        return out
+    }
+
     /// The Stats figures now: from `statsEvents` when it is set (the same cache as `stats --json`).
     func makeStatsReport(now: Date) -> StatsReport {
         if let events = statsEvents?() {

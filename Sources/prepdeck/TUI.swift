@@ -68,6 +68,9 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         terminal.draw(model.view(now: clock.now()))
         Timing.mark("frame")
         if let sig = terminal.stopSignal {
+            // The newest typing goes to disk first (autosave trails it by up to a second), then the terminal
+            // is restored (issue 17, case 4).
+            pendingEffects(model.draftsToFlush(mono: mono()))
             terminal.shutdown()
             FileHandle.standardError.write(Data("prepdeck: stopped by signal \(sig)\n".utf8))
             exit(128 + sig)

@@ -83,6 +83,28 @@ func readLines(_ path: String) -> [String] {
         #expect(again.waitForExit().contains("EXIT=0"))
     }
 
+    /// Issue 17, case 4: SIGHUP (the terminal window closed), SIGTERM and SIGINT save the newest typing
+    /// before the terminal is restored, though autosave trails typing by up to a second.
+    @Test(arguments: ["HUP", "TERM", "INT"])
+    func aSignalSavesTheLatestTyping(signal: String) throws {
+        let dir = tempDataDir()
+        var t: TmuxSession? = try launch(dir, "practice --count 1")
+        t!.waitFor(text: "Question 1 of 1")
+        t!.type("first part")
+        let draft = dir + "/drafts/caching-product-catalog.md"
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: draft) && Date() < deadline { usleep(50_000) }
+        // Typed after the autosave, and the signal sent at once: only the signal's flush can save it.
+        t!.type(" and the rest")
+        t!.waitFor(text: "first part and the rest")
+        let shell = ((try? t!.tmux(["list-panes", "-t", t!.name, "-F", "#{pane_pid}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try? spawnAndWait(["pkill", "-\(signal)", "-P", shell])
+        let screen = t!.waitFor(text: "EXIT=")
+        t = nil
+        #expect(screen.contains("EXIT=1"), "\(screen)") // 128 + the signal
+        #expect((try? String(contentsOfFile: draft, encoding: .utf8)) == "first part and the rest")
+    }
+
     @Test func aDayOfReviewWithUndoAndALearningStep() throws {
         let dir = tempDataDir()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
