@@ -17,12 +17,13 @@ struct PracticeLaunch {
 
 /// Runs the full-screen app: loads everything, then loops input → update → effects → view → paint.
 func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch? = nil) throws {
-    let ctx = try AppContext.load(g, access: .write)
-    let env = ProcessInfo.processInfo.environment
-    let noColor = !(env["NO_COLOR"] ?? "").isEmpty
+    // Without a terminal nothing is loaded or created (no data directory appears; issue 17, case 10).
     guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
         throw CLIError("the full-screen app needs a terminal; use `prepdeck list`, `show` or `stats` in scripts", code: 64)
     }
+    let ctx = try AppContext.load(g, access: .write)
+    let env = ProcessInfo.processInfo.environment
+    let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     let clock = SystemClock()
     let terminal: Terminal
     do { terminal = try Terminal(noColor: noColor) } catch let e as TerminalError {

@@ -223,6 +223,16 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         #expect(first["title"]?.string == evil)
     }
 
+    /// Issue 17, case 10: the app without a terminal says so (64) and creates nothing.
+    @Test func theAppWithoutATerminalCreatesNoDataDirectory() throws {
+        let dir = tempDataDir()
+        for args in [[String](), ["review"], ["practice"]] {
+            let r = try prepdeck(args + ["--bank", seedBank], dataDir: dir)
+            #expect(r.status == 64 && r.stderr.contains("needs a terminal"), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
     @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", """
