@@ -234,7 +234,10 @@ public final class DataStore: @unchecked Sendable {
             }
         }
         repairedTails.insert(path)
-        try FileIO.append(path, bytes)
+        do throws(StoreError) { try FileIO.append(path, bytes) } catch {
+            repairedTails.remove(path) // look at the end again before the next append
+            throw error
+        }
     }
 
     public func readReviews() throws(StoreError) -> (entries: [LogEntry], warnings: [LogWarning]) {

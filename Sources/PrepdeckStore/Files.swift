@@ -83,7 +83,16 @@ public enum FileIO {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw writeError(path, errno) }
         defer { close(fd) }
-        try writeAll(fd, bytes, path: path)
+        var st = stat()
+        let before = fstat(fd, &st) == 0 ? Int(st.st_size) : nil
+        do throws(StoreError) {
+            try writeAll(fd, bytes, path: path)
+        } catch {
+            // A partial line (a full disk, a file-size limit) must not stay: the next append would be glued
+            // onto it and that line lost for ever (issue 17, case 1). Cut the file back to where it ended.
+            if let before { _ = ftruncate(fd, off_t(before)); _ = fsync(fd) }
+            throw error
+        }
         guard fsync(fd) == 0 else { throw StoreError(.io, "cannot write \(path): fsync failed: \(errnoText())") }
         // A new file's directory entry must be durable too.
         if isNew { syncDirectory((path as NSString).deletingLastPathComponent) }

@@ -109,6 +109,9 @@ struct AppContext {
     }
 
     static func load(_ g: GlobalOptions, access: DataStore.Access) throws -> AppContext {
+        // A file-size limit (ulimit -f) makes a write fail with EFBIG, handled like a full disk, instead of
+        // killing the process mid-line.
+        signal(SIGXFSZ, SIG_IGN)
         let dir = resolveDataDirectory(explicit: g.dataDir, environment: ProcessInfo.processInfo.environment)
         let paths = try bankPaths(g, dataDir: dir)
         Timing.mark("start")

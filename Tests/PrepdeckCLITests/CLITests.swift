@@ -233,6 +233,39 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         #expect(!FileManager.default.fileExists(atPath: dir))
     }
 
+    /// Issue 17, case 1: an append that fails part-way (here a file-size limit, as a full disk would)
+    /// leaves no fragment behind, so the next append is not glued onto it.
+    @Test func aFailedAppendLeavesNoPartialLine() throws {
+        let a = tempDataDir(), b = tempDataDir()
+        var log = ""
+        for k in 0..<60 {
+            log += "{\"id\":\"x\(k)\",\"card\":\"\(seedIDs[k % 5])\",\"rating\":3,\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k % 50):00Z\",\"ms\":1000,\"mode\":\"review\"}\n"
+        }
+        try write(a + "/reviews.jsonl", log)
+        let export = a + "-export.json"
+        #expect(try prepdeck(["export", export, "--format", "json", "--bank", seedBank], dataDir: a).status == 0)
+        let start = "{\"id\":\"b0\",\"card\":\"\(seedIDs[0])\",\"rating\":3,\"at\":\"2026-10-01T10:00:00Z\",\"mode\":\"review\"}\n"
+        try write(b + "/reviews.jsonl", start)
+        // The limit falls inside a line of the import.
+        let limit = start.utf8.count + 1500
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import resource,os,sys; resource.setrlimit(resource.RLIMIT_FSIZE, (\(limit), \(limit))); os.execv(sys.argv[1], sys.argv[1:])",
+                       prepdeckBinary(), "import", export, "--bank", seedBank, "--data-dir", b]
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        let after = try String(contentsOfFile: b + "/reviews.jsonl", encoding: .utf8)
+        #expect(after.hasSuffix("\n") && after.hasPrefix(start), "a fragment was left: \(after.suffix(80))")
+        // Every line that stayed is whole, and the next import lands cleanly after them.
+        let again = try prepdeck(["import", export, "--bank", seedBank], dataDir: b)
+        #expect(again.status == 0, "\(again.stderr)")
+        let list = try prepdeck(["list", "--json", "--bank", seedBank], dataDir: b)
+        #expect(list.status == 0 && !list.stderr.contains("line skipped"), "\(list.stderr)")
+    }
+
     @Test func reviewsWrittenByAnotherProgramAreReplayed() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", """
