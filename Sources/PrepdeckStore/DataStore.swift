@@ -146,6 +146,15 @@ public final class DataStore: @unchecked Sendable {
         }
     }
 
+    /// A torn last line that cannot be set aside (a full disk, `FILE.torn` unwritable): the log is left as
+    /// it is and the store goes read-only, so that nothing is appended after the fragment (issue 17, case 7).
+    func tornTailNotSetAside(_ name: String, line: Int, length: Int, _ error: StoreError) -> LogWarning {
+        readOnlyReason = "\(name) ends with a torn line that could not be set aside (\(error.message)): opened read-only; free space and run prepdeck doctor"
+        canWriteCaches = false
+        return LogWarning(file: name, line: line, column: nil,
+                          message: "torn last line (\(length) bytes, an interrupted write) ignored: it could not be moved to \(name).torn (\(error.message)); opened read-only")
+    }
+
     /// Lets go of a lock taken only to refresh caches (a read command, once its caches are written).
     public func releaseCacheLock() {
         guard readOnlyReason == "opened for reading", lockFD >= 0 else { return }
@@ -196,8 +205,12 @@ public final class DataStore: @unchecked Sendable {
                 if isReadOnly {
                     warnings.append(LogWarning(file: name, line: parsed.tailLine, column: nil, message: "torn last line (\(tail.count) bytes, an interrupted write) ignored"))
                 } else {
-                    try setAsideTail(path, bytes: bytes, tailStart: tail.startIndex)
-                    warnings.append(LogWarning(file: name, line: parsed.tailLine, column: nil, message: "torn last line (\(tail.count) bytes, an interrupted write) moved to \(name).torn"))
+                    do throws(StoreError) {
+                        try setAsideTail(path, bytes: bytes, tailStart: tail.startIndex)
+                        warnings.append(LogWarning(file: name, line: parsed.tailLine, column: nil, message: "torn last line (\(tail.count) bytes, an interrupted write) moved to \(name).torn"))
+                    } catch {
+                        warnings.append(tornTailNotSetAside(name, line: parsed.tailLine, length: tail.count, error))
+                    }
                 }
             }
         }

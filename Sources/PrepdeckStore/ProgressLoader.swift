@@ -167,9 +167,13 @@ extension DataStore {
             warnings.append(LogWarning(file: name, line: torn.line, column: nil,
                                        message: "torn last line (\(torn.length) bytes, an interrupted write) ignored"))
         } else {
-            try setAsideTail(reviewsPath, tail: tailBytes(torn.offset), at: torn.offset)
-            warnings.append(LogWarning(file: name, line: torn.line, column: nil,
-                                       message: "torn last line (\(torn.length) bytes, an interrupted write) moved to \(name).torn"))
+            do throws(StoreError) {
+                try setAsideTail(reviewsPath, tail: tailBytes(torn.offset), at: torn.offset)
+                warnings.append(LogWarning(file: name, line: torn.line, column: nil,
+                                           message: "torn last line (\(torn.length) bytes, an interrupted write) moved to \(name).torn"))
+            } catch {
+                warnings.append(tornTailNotSetAside(name, line: torn.line, length: torn.length, error))
+            }
         }
         return torn.offset
     }

@@ -265,3 +265,30 @@ let lockHolderScript = "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.fl
         #expect(readText(v + "/file") == "precious\n")
     }
 }
+
+/// Issue 17, case 7: a torn tail that cannot be set aside (a full disk; here `reviews.jsonl.torn` is a
+/// folder, so it cannot be written) opens the store read-only with a warning, instead of failing to start.
+@Suite struct TornTailCannotBeSetAsideTests {
+    @Test func theStoreOpensReadOnlyAndTheLogIsUntouched() throws {
+        let dir = tempDir()
+        let line = "{\"id\":\"a\",\"card\":\"q\",\"rating\":3,\"at\":\"2026-11-29T10:00:00Z\",\"mode\":\"review\"}\n"
+        let bytes = line + "{\"id\":\"b\",\"card\":\"q\",\"rat"
+        try FileManager.default.createDirectory(atPath: dir + "/reviews.jsonl.torn", withIntermediateDirectories: true)
+        try bytes.write(toFile: dir + "/reviews.jsonl", atomically: true, encoding: .utf8)
+        let store = try DataStore(root: dir)
+        #expect(!store.isReadOnly)
+        let loaded = try store.loadProgress(settings: Settings())
+        #expect(loaded.progress.schedule("q").reps == 1)
+        #expect(loaded.warnings.contains { $0.message.contains("could not be moved to reviews.jsonl.torn") })
+        #expect(store.isReadOnly && store.readOnlyReason!.contains("torn line"))
+        #expect(readText(dir + "/reviews.jsonl") == bytes)
+        #expect(throws: StoreError.self) { try store.append(review("c")) }
+        #expect(readText(dir + "/reviews.jsonl") == bytes)
+        // readLog, the other reader, behaves the same way.
+        let other = try DataStore(root: tempDir())
+        try FileManager.default.createDirectory(atPath: other.reviewsPath + ".torn", withIntermediateDirectories: true)
+        try bytes.write(toFile: other.reviewsPath, atomically: true, encoding: .utf8)
+        let read = try other.readReviews()
+        #expect(read.entries.count == 1 && other.isReadOnly)
+    }
+}
