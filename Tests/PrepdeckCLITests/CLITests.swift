@@ -48,6 +48,18 @@ func write(_ path: String, _ text: String) throws {
 let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-downtime-not-null-migration",
                "multi-region-social-app", "payment-service-testing-strategy"]
 
+/// A process that holds `flock` on `path` (as a running prepdeck would) until it is killed.
+func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Process {
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    holder.arguments = ["python3", "-c", lockHolderScript, path]
+    let out = Pipe()
+    holder.standardOutput = out
+    try holder.run()
+    #expect(waitForLine(out) == "held", sourceLocation: sourceLocation)
+    return holder
+}
+
 @Suite(.serialized) struct CLITests {
     @Test func listJSONHasTheSpecifiedFields() throws {
         let r = try prepdeck(["list", "--json", "--bank", seedBank], dataDir: tempDataDir())
@@ -110,14 +122,8 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
     @Test func aLockedDataDirectoryMakesWriteCommandsExit75() throws {
         let dir = tempDataDir()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", lockHolderScript, dir + "/lock"]
-        let out = Pipe()
-        holder.standardOutput = out
-        try holder.run()
+        let holder = try holdLock(dir + "/lock")
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
-        #expect(waitForLine(out) == "held")
         let bank = dir + "-import.json"
         try write(bank, "{\"format\": \"prepdeck-bank\", \"version\": 1, \"deck\": {\"id\": \"extra\", \"title\": \"Extra\"}, \"questions\": []}")
         let r = try prepdeck(["import", bank, "--bank", seedBank], dataDir: dir)
@@ -138,13 +144,7 @@ let seedIDs = ["caching-product-catalog", "optimistic-locking-inventory", "zero-
         }
         try write(dir + "/reviews.jsonl", log)
         // Held by another prepdeck: a read command answers but writes no cache.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", lockHolderScript, dir + "/lock"]
-        let out = Pipe()
-        holder.standardOutput = out
-        try holder.run()
-        #expect(waitForLine(out) == "held")
+        let holder = try holdLock(dir + "/lock")
         let held = try prepdeck(["list", "--due", "--json", "--bank", bank], dataDir: dir)
         kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit()
         #expect(held.status == 0, "\(held.stderr)")
