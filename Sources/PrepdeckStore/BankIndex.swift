@@ -71,15 +71,7 @@ func fileContentHash(fd: Int32, size: Int) -> UInt64? {
 
 /// The content hash of bytes in memory: the same value `fileContentHash` gives for a file holding them.
 func contentHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var h = FastHash.combine(BankIndexFormat.contentSeed, UInt64(bytes.count))
-    let chunk = 1 << 20
-    var at = 0
-    while at < bytes.count {
-        let end = min(at + chunk, bytes.count)
-        h = FastHash.combine(h, FastHash.hash(UnsafeRawBufferPointer(rebasing: bytes[at..<end]), seed: UInt64(at)))
-        at = end
-    }
-    return h
+    FastHash.chunked(bytes, seed: BankIndexFormat.contentSeed)
 }
 
 /// Reads question texts from a bank file on demand, checking that the bytes are still the indexed ones.
@@ -199,28 +191,32 @@ enum BankIndex {
         search.bytes += texts.bodyText
         for s in texts.bodyStarts { search.u32(UInt32(s)) }
 
+        let header = Header(stamp: stamp, contentHash: contentHash, builtAt: builtAt.timeIntervalSince1970,
+                            count: bank.questions.count, metaAt: headerLength, metaLength: meta.bytes.count,
+                            metaChecksum: SnapshotCodec.checksum(meta.bytes[...]), searchAt: headerLength + meta.bytes.count,
+                            searchLength: search.bytes.count, searchChecksum: SnapshotCodec.checksum(search.bytes[...]),
+                            pathHash: FastHash.hash(bankPath, seed: 0xA7), length: headerLength)
+        return encodeHeader(header) + meta.bytes + search.bytes
+    }
+
+    /// A header's bytes (`headerLength` of them), its checksum last. `encode` and a re-stamp both write it.
+    static func encodeHeader(_ h: Header) -> [UInt8] {
         var w = ByteWriter()
         w.bytes += BankIndexFormat.magic
         w.u32(BankIndexFormat.version)
         w.u32(0)
-        writeStamp(&w, stamp)
-        w.u64(contentHash)
-        let built = builtAt.timeIntervalSince1970
-        w.int(Int(built.rounded(.down)))
-        w.int(Int((built - built.rounded(.down)) * 1e9))
-        w.int(bank.questions.count)
-        let headerLength = w.bytes.count + 8 + 6 * 8 + 8 + 8 // length, two sections, path hash, checksum
-        w.int(headerLength)
-        w.int(headerLength) // the metadata follows the header
-        w.int(meta.bytes.count)
-        w.u64(SnapshotCodec.checksum(meta.bytes[...]))
-        w.int(headerLength + meta.bytes.count)
-        w.int(search.bytes.count)
-        w.u64(SnapshotCodec.checksum(search.bytes[...]))
-        w.u64(FastHash.hash(bankPath, seed: 0xA7))
+        writeStamp(&w, h.stamp)
+        w.u64(h.contentHash)
+        w.int(Int(h.builtAt.rounded(.down)))
+        w.int(Int((h.builtAt - h.builtAt.rounded(.down)) * 1e9))
+        w.int(h.count)
+        w.int(h.length)
+        w.int(h.metaAt); w.int(h.metaLength); w.u64(h.metaChecksum)
+        w.int(h.searchAt); w.int(h.searchLength); w.u64(h.searchChecksum)
+        w.u64(h.pathHash)
         w.u64(SnapshotCodec.checksum(w.bytes[...]))
         precondition(w.bytes.count == headerLength)
-        return w.bytes + meta.bytes + search.bytes
+        return w.bytes
     }
 
     static func writeStamp(_ w: inout ByteWriter, _ s: FileStamp) {
@@ -388,22 +384,10 @@ public struct BankIndexCache: Sendable {
     private func restampIndex(ifd: Int32, header h: BankIndex.Header, stamp: FileStamp, indexPath: String, now: Date) {
         var st = stat()
         guard fstat(ifd, &st) == 0, let all = preadAll(ifd, at: 0, count: Int(st.st_size)) else { return }
-        var w = ByteWriter()
-        w.bytes += BankIndexFormat.magic
-        w.u32(BankIndexFormat.version)
-        w.u32(0)
-        BankIndex.writeStamp(&w, stamp)
-        w.u64(h.contentHash)
-        let built = now.timeIntervalSince1970
-        w.int(Int(built.rounded(.down)))
-        w.int(Int((built - built.rounded(.down)) * 1e9))
-        w.int(h.count)
-        w.int(h.length)
-        w.int(h.metaAt); w.int(h.metaLength); w.u64(h.metaChecksum)
-        w.int(h.searchAt); w.int(h.searchLength); w.u64(h.searchChecksum)
-        w.u64(h.pathHash)
-        w.u64(SnapshotCodec.checksum(w.bytes[...]))
-        _ = writeCacheFile(indexPath, w.bytes + all[h.length...])
+        var restamped = h
+        restamped.stamp = stamp
+        restamped.builtAt = now.timeIntervalSince1970
+        _ = writeCacheFile(indexPath, BankIndex.encodeHeader(restamped) + all[h.length...])
     }
 
     private func ensureDirectory() -> Bool {
