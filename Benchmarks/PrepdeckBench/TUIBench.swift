@@ -121,7 +121,7 @@ func tuiBench() throws {
         firstView.values.append((t4 - t3) * 1000)
         firstFrame.values.append((t4 - t0) * 1000)
         questions = catalog.questions.count
-        cards = loaded.progress.schedules.count
+        cards = loaded.progress.reviewedCount
         if run == 0, case .fullReplay = loaded.source { print("warning: the progress came from a full replay, not the snapshot") }
 
         // (b) Keys: each is update + view, as the run loop handles one key press.

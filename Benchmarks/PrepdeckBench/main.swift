@@ -93,7 +93,7 @@ case "run":
         let store = try! DataStore(root: dir, access: .read)
         let loaded = try! store.loadProgress(settings: settings)
         guard case .fullReplay = loaded.source else { fail("expected a full replay") }
-        cards = loaded.progress.schedules.count
+        cards = loaded.progress.reviewedCount
     }
     print("  \(cards) cards with reviews")
     if args.contains("--legacy") {
