@@ -55,6 +55,22 @@ public struct AppModel: Sendable {
     /// the progress once, and kept current as cards are rated (`noteProgressChanged`).
     public private(set) var positionSchedules: [CardSchedule?]
 
+    /// The state just before the last action that logs a line to `reviews.jsonl` (a rating or an undo), kept
+    /// until the next one: when the runtime cannot write that line (a full disk, a read-only data directory,
+    /// an immutable log) the action is taken back, so an unsaved rating never looks accepted (issue 17, case 3).
+    struct LogUndoPoint: Sendable {
+        var line: String
+        var card: String
+        var tab: Tab
+        var review: ReviewState
+        var practice: PracticeState
+        var progress: StudyProgress
+        var answers: [AnswerRecord]?
+        var draft: String?
+        var banner: Banner?
+    }
+    var logUndoPoint: LogUndoPoint?
+
     /// `positionSchedules`: the join if the caller made it already (else it is made here).
     public init(catalog: Catalog, progress: StudyProgress, positionSchedules: [CardSchedule?]? = nil, theme: Theme = .color,
                 calendar: StudyCalendar = StudyCalendar(), width: Int = 80, height: Int = 24, now: Date) {
@@ -118,6 +134,26 @@ public struct AppModel: Sendable {
     }
 
     /// Keeps `positionSchedules` current after `progress` changed for `card`.
+    /// Remembers the state before an action whose first effect appends `line` to the review log.
+    mutating func markLogUndoPoint(line: String, card: String) {
+        logUndoPoint = LogUndoPoint(line: line, card: card, tab: tab, review: review, practice: practice, progress: progress,
+                                    answers: answers[card], draft: drafts[card], banner: banner)
+    }
+
+    /// Puts the state back as it was before the action whose log line could not be written.
+    mutating func takeBack(_ point: LogUndoPoint, now: Date) {
+        logUndoPoint = nil
+        tab = point.tab
+        review = point.review
+        practice = point.practice
+        progress = point.progress
+        answers[point.card] = point.answers
+        drafts[point.card] = point.draft
+        banner = point.banner
+        noteProgressChanged(point.card)
+        refreshDue(now: now, force: true)
+    }
+
     mutating func noteProgressChanged(_ card: String) {
         if let k = catalog.position(of: card) { positionSchedules[k] = progress.reviewedSchedule(card) }
     }
@@ -226,6 +262,16 @@ public struct AppModel: Sendable {
             switch result {
             case let .failure(f): banner = Banner(f.message, isError: true)
             case let .success(path): banner = Banner("Wrote \(path)")
+            }
+            return []
+        case let .writeFailed(effect, f):
+            if case let .appendReview(line) = effect, let point = logUndoPoint, point.line == line {
+                takeBack(point, now: now)
+                // What it means first: a long reason is cut at the screen's edge.
+                let what = line.contains("\"undo\"") ? "Undo not saved, the rating stands" : "Rating not saved, the card stays"
+                banner = Banner("\(what): \(f.message)", isError: true)
+            } else {
+                banner = Banner(f.message, isError: true)
             }
             return []
         case .tick:

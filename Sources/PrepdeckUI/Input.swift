@@ -54,6 +54,8 @@ public enum Msg: Sendable {
     case tick
     case editorReturned(card: String, text: String?)
     case saved(Result<String, EffectFailure>)
+    /// An effect could not be carried out (the runtime then skips the rest of its batch when it was a rating).
+    case writeFailed(Effect, EffectFailure)
 }
 
 public struct EffectFailure: Error, Sendable, Equatable {

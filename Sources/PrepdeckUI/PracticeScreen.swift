@@ -245,6 +245,8 @@ extension AppModel {
         let answerID = EventID.make(at: now, random: &rng)
         random = rng
         let event = ReviewEvent(id: reviewID, card: item.question.id, rating: r, at: now, ms: Int(item.elapsed * 1000), mode: .practice)
+        let line = LogEntry.review(event).jsonLine
+        markLogUndoPoint(line: line, card: item.question.id)
         let answer = AnswerRecord(id: answerID, card: item.question.id, at: now, session: s.id, text: item.text, seconds: item.elapsed,
                                   budgetSeconds: item.budget, keyPoints: item.covered.sorted(), keyPointsTotal: item.question.keyPoints.count, rating: r)
         item.rating = r
@@ -256,7 +258,7 @@ extension AppModel {
         answers[item.question.id, default: []].insert(answer, at: 0)
         drafts[item.question.id] = nil
         refreshDue(now: now, force: true)
-        let effects: [Effect] = [.appendReview(LogEntry.review(event).jsonLine), .appendAnswer(answer.jsonLine), .saveDraft(card: item.question.id, text: "")]
+        let effects: [Effect] = [.appendReview(line), .appendAnswer(answer.jsonLine), .saveDraft(card: item.question.id, text: "")]
         return effects + nextQuestion(now: now, mono: mono)
     }
 

@@ -133,7 +133,9 @@ extension AppModel {
         let ms = review.shownAt.map { Int(max(0, mono - $0) * 1000) }
         var effects: [Effect] = []
         let event = ReviewEvent(id: id, card: card, rating: r, at: now, ms: ms, mode: .review)
-        effects.append(.appendReview(LogEntry.review(event).jsonLine))
+        let line = LogEntry.review(event).jsonLine
+        markLogUndoPoint(line: line, card: card)
+        effects.append(.appendReview(line))
         if let text = review.written {
             let answer = AnswerRecord(id: EventID.make(at: now, random: &rng), card: card, at: now, session: nil, text: text,
                                       seconds: Double(ms ?? 0) / 1000, budgetSeconds: nil, keyPoints: [],
@@ -165,6 +167,10 @@ extension AppModel {
         var rng = random
         let id = EventID.make(at: now, random: &rng)
         random = rng
+        let line = LogEntry.undo(UndoEvent(id: id, undo: last.review, at: now)).jsonLine
+        review.undoable.append(last)
+        markLogUndoPoint(line: line, card: last.card)
+        review.undoable.removeLast()
         progress.undo(last.review, card: last.card)
         noteProgressChanged(last.card)
         review.reviewedThisSession = max(0, review.reviewedThisSession - 1)
@@ -175,7 +181,7 @@ extension AppModel {
         review.shownAt = mono
         refreshDue(now: now, force: true)
         banner = Banner("Undone: \(catalog.question(last.card)?.title ?? last.card)")
-        return [.appendReview(LogEntry.undo(UndoEvent(id: id, undo: last.review, at: now)).jsonLine)]
+        return [.appendReview(line)]
     }
 
     // MARK: Drawing

@@ -159,7 +159,9 @@ struct AppContext {
 /// Phase timings on stderr when `PREPDECK_TIMING` is set (for docs/performance.md; not a contract).
 enum Timing {
     static let enabled = ProcessInfo.processInfo.environment["PREPDECK_TIMING"] != nil
-    nonisolated(unsafe) static var last = now()
+    /// `PREPDECK_TIMING=T`, T a `CLOCK_MONOTONIC` time in seconds (the caller's, just before it spawned this
+    /// process): the first mark counts from T, so the start-up before `main` shows too.
+    nonisolated(unsafe) static var last = ProcessInfo.processInfo.environment["PREPDECK_TIMING"].flatMap(Double.init) ?? now()
     static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -180,6 +182,7 @@ enum Timing {
 func runReporting(_ body: () throws -> Void) throws {
     do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch { throw fail(error) }
     fflush(nil) // every output stream
+    Timing.mark("flush")
     exit(0)
 }
 

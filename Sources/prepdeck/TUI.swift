@@ -95,7 +95,13 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
             // After a failed write, nothing that deletes data runs (the draft stays until its answer is on disk).
             if failed, case let .saveDraft(_, text) = effect, text.isEmpty { continue }
             if let reply = runtime.perform(effect) {
-                if case .saved(.failure) = reply { failed = true }
+                if case .writeFailed = reply {
+                    failed = true
+                    // A rating that is not on disk takes back the action it came from (the model restores its
+                    // state), so nothing else of that action is written: its answer, its cleared draft, the
+                    // session it ended (issue 17, case 3).
+                    if case .appendReview = effect { pending.removeAll { $0 != .quit } }
+                }
                 pending += model.update(reply, now: clock.now(), mono: mono())
             }
         }
@@ -127,9 +133,9 @@ struct Runtime {
                 return .editorReturned(card: card, text: editExternally(text))
             }
         } catch let e as StoreError {
-            return .saved(.failure(EffectFailure(e.message)))
+            return .writeFailed(effect, EffectFailure(e.message))
         } catch {
-            return .saved(.failure(EffectFailure("\(error)")))
+            return .writeFailed(effect, EffectFailure("\(error)"))
         }
         return nil
     }

@@ -105,6 +105,33 @@ func readLines(_ path: String) -> [String] {
         #expect((try? String(contentsOfFile: draft, encoding: .utf8)) == "first part and the rest")
     }
 
+    /// Issue 17, case 3: a second instance is read-only; its rating is refused on screen, not only in a banner.
+    @Test func aRatingARunningInstanceCannotWriteIsNotShownAsDone() throws {
+        let dir = tempDataDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let log = """
+            {"id":"o1","card":"caching-product-catalog","rating":3,"at":"\(RFC3339.format(Date().addingTimeInterval(-40 * 86400)))","mode":"review"}
+            {"id":"o2","card":"caching-product-catalog","rating":3,"at":"\(RFC3339.format(Date().addingTimeInterval(-40 * 86400 + 600)))","mode":"review"}
+
+            """
+        try write(dir + "/reviews.jsonl", log)
+        let holder = try holdLock(dir + "/lock")
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        let t = try launch(dir, "review")
+        var s = t.waitFor(text: "1 due · ")
+        #expect(s.contains("Caching strategy for a read-heavy product catalog"))
+        t.send("Space")
+        t.waitFor(text: "── Model answer")
+        t.send("3")
+        s = t.waitFor(text: "Rating not saved, the card stays")
+        #expect(s.contains("Caching strategy for a read-heavy product catalog") && s.contains("1 due · ") && !s.contains("reviewed"))
+        t.send("q")
+        t.waitFor(text: "Questions ")
+        t.send("q")
+        #expect(t.waitForExit().contains("EXIT=0"))
+        #expect(try String(contentsOfFile: dir + "/reviews.jsonl", encoding: .utf8) == log)
+    }
+
     @Test func aDayOfReviewWithUndoAndALearningStep() throws {
         let dir = tempDataDir()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

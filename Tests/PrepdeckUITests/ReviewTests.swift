@@ -128,3 +128,77 @@ import Testing
         #expect(s3.suspended.isEmpty)
     }
 }
+
+/// Issue 17, case 3: a rating the runtime could not write (full disk, read-only data directory) is taken back.
+@Suite struct UnsavedRatingTests {
+    func model() -> AppModel { ReviewTests().model() }
+
+    func firstLine(_ effects: [Effect]) -> String? {
+        if case let .appendReview(line)? = effects.first { return line }
+        return nil
+    }
+
+    @Test func aRatingThatCouldNotBeWrittenLeavesTheCardOnScreen() throws {
+        var m = model()
+        let before = m.progress.schedule("caching-product-catalog")
+        m.press(.char(" "))
+        let line = try #require(firstLine(m.press(.char("3"))))
+        #expect(m.review.card == "optimistic-locking-inventory") // it moved on, optimistically
+        _ = m.update(.writeFailed(.appendReview(line), EffectFailure("cannot write reviews.jsonl: No space left on device")), now: now)
+        let s = m.screen()
+        #expect(m.review.card == "caching-product-catalog" && m.review.revealed)
+        #expect(m.progress.schedule("caching-product-catalog") == before)
+        #expect(s.contains("1 due · 2 new · 0 learning") && !s.contains("reviewed"))
+        #expect(s.contains("Rating not saved, the card stays: cannot write reviews.jsonl: No space left on device"))
+        #expect(m.dueNow == 1)
+        // Nothing to undo: the rating never happened. Rating again works once the disk has room.
+        m.press(.char("u"))
+        #expect(m.banner?.text == "Nothing to undo in this session.")
+        let again = try #require(firstLine(m.press(.char("3"))))
+        #expect(again != line && m.review.card == "optimistic-locking-inventory")
+        #expect(m.screen().contains("1 reviewed"))
+    }
+
+    @Test func aFailureOfAnOlderLineChangesNothing() throws {
+        var m = model()
+        m.press(.char(" "))
+        let first = try #require(firstLine(m.press(.char("3"))))
+        m.press(.char(" "))
+        _ = try #require(firstLine(m.press(.char("3"))))
+        let card = m.review.card
+        _ = m.update(.writeFailed(.appendReview(first), EffectFailure("late")), now: now)
+        #expect(m.review.card == card && m.review.reviewedThisSession == 2 && m.banner?.text == "late")
+    }
+
+    @Test func anUndoThatCouldNotBeWrittenKeepsTheRating() throws {
+        var m = model()
+        m.press(.char(" "))
+        _ = try #require(firstLine(m.press(.char("3"))))
+        let rated = m.progress.schedule("caching-product-catalog")
+        let undo = try #require(firstLine(m.press(.char("u"))))
+        #expect(m.review.card == "caching-product-catalog")
+        _ = m.update(.writeFailed(.appendReview(undo), EffectFailure("read-only")), now: now)
+        #expect(m.progress.schedule("caching-product-catalog") == rated)
+        #expect(m.review.card == "optimistic-locking-inventory" && m.review.undoable.count == 1)
+        #expect(m.banner?.text == "Undo not saved, the rating stands: read-only")
+    }
+
+    @Test func anUnsavedPracticeRatingReturnsToTheComparison() throws {
+        var m = makeModel()
+        var o = PracticeOptions()
+        o.count = 1
+        o.timing = .secondsPerQuestion(60)
+        _ = m.startPractice(o, now: now, mono: 1000)
+        let card = m.practice.current!.question.id
+        for c in "my answer" { _ = m.update(.key(.char(c)), now: now, mono: 1010) }
+        _ = m.update(.key(.ctrl("s")), now: now, mono: 1020)
+        let effects = m.update(.key(.char("4")), now: now, mono: 1030)
+        let line = try #require(firstLine(effects))
+        #expect(m.practice.phase == .summary && m.answers[card]?.count == 1)
+        _ = m.update(.writeFailed(.appendReview(line), EffectFailure("No space left on device")), now: now, mono: 1031)
+        #expect(m.practice.phase == .comparing && m.practice.current?.question.id == card && m.practice.current?.rating == nil)
+        #expect(m.progress.schedule(card).state == .new && m.answers[card] == nil)
+        #expect(m.banner?.text == "Rating not saved, the card stays: No space left on device")
+        #expect(m.screen().contains("my answer"))
+    }
+}
