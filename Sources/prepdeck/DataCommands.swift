@@ -213,7 +213,7 @@ struct ExportCommand: ParsableCommand {
                                   ctx.status(q.id, now: now).rawValue, s.state.rawValue, s.due.map(RFC3339.format) ?? "",
                                   String(s.reps), String(s.lapses), s.stability.map { String($0) } ?? "",
                                   s.difficulty.map { String($0) } ?? "", s.lastReview.map(RFC3339.format) ?? ""]
-                    text += fields.map(csvField).joined(separator: ",") + "\r\n"
+                    text += fields.map { csvField(terminalSafe($0, keepNewlines: true)) }.joined(separator: ",") + "\r\n"
                 }
             case .md:
                 text = "# prepdeck progress — \(RFC3339.format(now))\n\n"
@@ -226,6 +226,9 @@ struct ExportCommand: ParsableCommand {
                 }
                 if !text.contains("## ") { text += "No question has been reviewed yet.\n" }
             }
+            // Text from banks and answers may hold escape sequences; only JSON keeps it exact (escaped). The CSV's
+            // fields were made safe one by one, so that its CR LF line ends stay (issue 17, case 5).
+            if format == .md { text = terminalSafe(text, keepNewlines: true) }
             if file == "-" { FileHandle.standardOutput.write(Data(text.utf8)); return }
             do { try FileIO.replace(file, Array(text.utf8)) } catch let error as StoreError { throw CLIError(error.message, code: 73) }
             FileHandle.standardError.write(Data("prepdeck: wrote \(file)\n".utf8))

@@ -221,6 +221,15 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         let json = try prepdeck(["list", "--json", "--bank", dir + "-bank.json"], dataDir: dir)
         let first = try #require(try JSONParser.parse(json.stdout).array?.first)
         #expect(first["title"]?.string == evil)
+        // Exports to stdout: CSV (its CR LF line ends kept) and the Markdown report; the JSON export stays exact.
+        try write(dir + "/reviews.jsonl", "{\"id\":\"r1\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-01T10:00:00Z\",\"mode\":\"review\"}\n")
+        for format in ["csv", "md"] {
+            let r = try prepdeck(["export", "-", "--format", format, "--bank", dir + "-bank.json"], dataDir: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stdout.contains("Evil ␛]2;PWNED␇ title"), "\(format)")
+            #expect(!r.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value) }, "\(format)")
+            if format == "csv" { #expect(r.stdout.hasPrefix("id,title,") && r.stdout.contains("\r\n")) }
+        }
     }
 
     /// Issue 17, case 10: the app without a terminal says so (64) and creates nothing.
