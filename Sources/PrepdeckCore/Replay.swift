@@ -311,17 +311,23 @@ extension LogScan {
     public static func scanParallel(_ buffer: UnsafeBufferPointer<UInt8>, fileOffset: Int = 0, firstLine: Int = 1,
                                     workers: Int = ProcessInfo.processInfo.activeProcessorCount, expectedCards: Int = 1024) -> LogScan {
         let n = buffer.count
-        let parts = max(1, min(workers, 8, n / (1 << 20)))
-        if parts == 1 { return scan(buffer, range: 0..<n, fileOffset: fileOffset, firstLine: firstLine, expectedCards: expectedCards) }
+        let wanted = max(1, min(workers, 8, n / (1 << 20)))
+        if wanted == 1 { return scan(buffer, range: 0..<n, fileOffset: fileOffset, firstLine: firstLine, expectedCards: expectedCards) }
         // Cut after a newline near each boundary.
         var cuts = [0]
-        for p in 1..<parts {
-            var k = n * p / parts
+        for p in 1..<wanted {
+            var k = n * p / wanted
             while k < n && buffer[k] != 0x0A { k += 1 }
             cuts.append(min(n, k + 1))
         }
         cuts.append(n)
-        let bounds = cuts
+        // A line longer than a part (a torn tail of megabytes) leaves parts empty: they are dropped, since an
+        // empty part would end the scan at the buffer's end, as if the torn tail were complete (issue 17, case 10).
+        var kept = [0]
+        for c in cuts.dropFirst() where c > kept.last! { kept.append(c) }
+        let bounds = kept
+        let parts = bounds.count - 1
+        if parts == 1 { return scan(buffer, range: 0..<n, fileOffset: fileOffset, firstLine: firstLine, expectedCards: expectedCards) }
         let shared = UnsafeShared(value: buffer)
         let boxes = (0..<parts).map { _ in ResultBox<LogScan>() }
         DispatchQueue.concurrentPerform(iterations: parts) { p in

@@ -61,6 +61,10 @@ public struct JSONLines {
 public final class DataStore: @unchecked Sendable {
     public let root: String
     public private(set) var readOnlyReason: String?
+    /// What kind of failure made a store meant for writing read-only (for the exit code of a command that
+    /// must write): `.locked` (75, another prepdeck) or `.cannotCreate` (73, the directory or a file cannot be
+    /// written); nil when writable or opened for reading.
+    public private(set) var readOnlyKind: StoreError.Kind?
     private var lockFD: Int32 = -1
     private var repairedTails = Set<String>()
 
@@ -114,6 +118,7 @@ public final class DataStore: @unchecked Sendable {
         }
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 {
+            readOnlyKind = .cannotCreate
             readOnlyReason = errno == ELOOP
                 ? "\(lockPath) is a symbolic link, which prepdeck never follows for writing (remove it): opened read-only"
                 : "data directory \(root) is not writable (\(errnoText())): opened read-only"
@@ -132,6 +137,7 @@ public final class DataStore: @unchecked Sendable {
         if !locked {
             let holder = (try? FileIO.read(lockPath)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             close(fd)
+            readOnlyKind = .locked
             readOnlyReason = "another prepdeck\(holder.isEmpty ? "" : " (pid \(holder))") is using \(root): opened read-only"
             return
         }
@@ -140,6 +146,7 @@ public final class DataStore: @unchecked Sendable {
         ftruncate(fd, 0)
         _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         if Glibc.access(root, W_OK) != 0 {
+            readOnlyKind = .cannotCreate
             readOnlyReason = "data directory \(root) is not writable (\(errnoText())): opened read-only"
         } else {
             canWriteCaches = true
@@ -149,6 +156,7 @@ public final class DataStore: @unchecked Sendable {
     /// A torn last line that cannot be set aside (a full disk, `FILE.torn` unwritable): the log is left as
     /// it is and the store goes read-only, so that nothing is appended after the fragment (issue 17, case 7).
     func tornTailNotSetAside(_ name: String, line: Int, length: Int, _ error: StoreError) -> LogWarning {
+        readOnlyKind = .cannotCreate
         readOnlyReason = "\(name) ends with a torn line that could not be set aside (\(error.message)): opened read-only; free space and run prepdeck doctor"
         canWriteCaches = false
         return LogWarning(file: name, line: line, column: nil,
@@ -173,7 +181,7 @@ public final class DataStore: @unchecked Sendable {
     /// Throws the "locked" error (exit 75) when the store cannot be written.
     public func requireWritable() throws(StoreError) {
         guard let why = readOnlyReason else { return }
-        if why.hasPrefix("another prepdeck") {
+        if readOnlyKind == .locked {
             throw StoreError(.locked, "cannot write: \(why.replacingOccurrences(of: ": opened read-only", with: "")); quit it and try again")
         }
         throw StoreError(.cannotCreate, "cannot write: \(why.replacingOccurrences(of: ": opened read-only", with: ""))")

@@ -31,16 +31,18 @@ public enum FileIO {
     /// Reads a whole file, or nil if it does not exist.
     /// Opens a regular file for reading: its descriptor and size, or nil if it does not exist.
     /// The caller closes the descriptor.
-    static func openRegular(_ path: String) throws(StoreError) -> (fd: Int32, size: Int)? {
+    public static func openRegular(_ path: String) throws(StoreError) -> (fd: Int32, size: Int)? {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
             let e = errno
-            throw StoreError(e == EACCES ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
+            // Not allowed (mode bits, an ACL, a security module): 73 like a file that cannot be written.
+            throw StoreError(e == EACCES || e == EPERM ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
         }
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw StoreError(.io, "cannot read \(path): \(errnoText(e))") }
         if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw StoreError(.io, "cannot read \(path): it is a directory") }
+        // Opened without blocking, so that a FIFO or a device is refused instead of waited on for ever.
         if (st.st_mode & S_IFMT) != S_IFREG { close(fd); throw StoreError(.io, "cannot read \(path): not a regular file") }
         return (fd, Int(st.st_size))
     }

@@ -432,18 +432,8 @@ final class LogFile: @unchecked Sendable {
     let path: String
 
     static func open(_ path: String) throws(StoreError) -> LogFile? {
-        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            let e = errno
-            throw StoreError(e == EACCES ? .cannotCreate : .io, "cannot read \(path): \(errnoText(e))")
-        }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw StoreError(.io, "cannot read \(path): \(errnoText(e))") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { close(fd); throw StoreError(.io, "cannot read \(path): it is a directory") }
-        // Opened without blocking, so that a FIFO or a device is refused instead of waited on for ever.
-        if (st.st_mode & S_IFMT) != S_IFREG { close(fd); throw StoreError(.io, "cannot read \(path): not a regular file") }
-        return LogFile(fd: fd, size: Int(st.st_size), path: path)
+        guard let (fd, size) = try FileIO.openRegular(path) else { return nil }
+        return LogFile(fd: fd, size: size, path: path)
     }
 
     private init(fd: Int32, size: Int, path: String) { self.fd = fd; self.size = size; self.path = path }

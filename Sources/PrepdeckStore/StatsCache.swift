@@ -27,17 +27,8 @@ public enum StatsCache {
 
     static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler,
                        canWrite: Bool) throws(StoreError) -> StatsEvents {
-        let fd = open(reviewsPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return StatsEvents() }
-            throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())")
-        }
+        guard let (fd, size) = try FileIO.openRegular(reviewsPath) else { return StatsEvents() }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError(.io, "cannot read \(reviewsPath): \(errnoText())") }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw StoreError(.io, "cannot read \(reviewsPath): it is a directory") }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw StoreError(.io, "cannot read \(reviewsPath): not a regular file") }
-        let size = Int(st.st_size)
         let settingsKey = StatsEvents.settingsKey(settings)
         let useCache = size >= minimumLog
 

@@ -244,7 +244,7 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the data directory and the banks, explain what is wrong, repair what is safe.",
-        discussion: "Safe repairs: a torn last line of a log is moved to FILE.torn; the directory gets mode 0700; leftover temporary files are removed. Nothing that holds data is ever rewritten. Exits 0 when all is well, 65 when a problem remains, 75 when another prepdeck holds the directory.")
+        discussion: "Safe repairs: a torn last line of a log is moved to FILE.torn; the directory gets mode 0700; leftover temporary files are removed. Nothing that holds data is ever rewritten. Exits 0 when all is well, 65 when a problem remains, 73 when the directory cannot be written, 75 when another prepdeck holds it.")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -272,7 +272,7 @@ struct DoctorCommand: ParsableCommand {
             let store = try DataStore(root: dir, access: .write)
             if let why = store.readOnlyReason {
                 report(false, why + " — repairs skipped")
-                throw ExitCode(75)
+                throw ExitCode(store.readOnlyKind == .locked ? 75 : 73)
             }
             var st = stat()
             if stat(dir, &st) == 0, st.st_mode & 0o077 != 0 {

@@ -321,6 +321,48 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         #expect(r.status == 65 && r.stderr.contains("duplicate question id \"caching-product-catalog\""))
     }
 
+    /// Makes `path` unwritable (`chattr +i` as root, whom mode bits do not stop; else mode 0500); the closure
+    /// undoes it. nil when that is not possible here.
+    func makeUnwritable(_ path: String) -> (() -> Void)? {
+        if getuid() != 0 {
+            chmod(path, 0o500)
+            return { chmod(path, 0o700) }
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["chattr", "+i", path]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return {
+            let q = Process()
+            q.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            q.arguments = ["chattr", "-i", path]
+            try? q.run()
+            q.waitUntilExit()
+        }
+    }
+
+    /// Issue 17, case 10: an unwritable data directory or log is "cannot write" (73), not "locked" (75) or I/O (74).
+    @Test func anUnwritableDirectoryOrLogExits73() throws {
+        let dir = tempDataDir()
+        let line = "{\"id\":\"1\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-01T10:00:00Z\"}\n"
+        try write(dir + "/reviews.jsonl", line)
+        guard let undo = makeUnwritable(dir) else { print("skipped: cannot make a directory unwritable here (chattr)"); return }
+        var r = try prepdeck(["doctor", "--bank", seedBank], dataDir: dir)
+        undo()
+        #expect(r.status == 73 && r.stdout.contains("is not writable") && r.stdout.contains("repairs skipped"), "\(r.status) \(r.stdout)")
+        // An export with a rating the log lacks, imported into a log that cannot be written.
+        let other = tempDataDir()
+        try write(other + "/reviews.jsonl", line.replacingOccurrences(of: "\"1\"", with: "\"2\""))
+        #expect(try prepdeck(["export", other + "/export.json", "--format", "json", "--bank", seedBank], dataDir: other).status == 0)
+        guard let undoLog = makeUnwritable(dir + "/reviews.jsonl") else { return }
+        defer { undoLog() }
+        r = try prepdeck(["import", other + "/export.json", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 73 && r.stderr.contains("cannot write \(dir)/reviews.jsonl"), "\(r.status) \(r.stderr)")
+    }
+
     @Test func doctorRepairsATornLineAndReportsBadOnes() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", "{\"id\":\"1\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-01T10:00:00Z\"}\n{\"id\":\"2\",\"ca")

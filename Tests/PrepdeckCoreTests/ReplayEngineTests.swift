@@ -121,6 +121,18 @@ func referenceDecode(_ text: String) -> (entries: [LogEntry], problems: [LogLine
         }
     }
 
+    /// Issue 17, case 10: a torn last line longer than a part (megabytes) is still reported, and the scan
+    /// still ends at the last newline.
+    @Test func aTornTailOfMegabytesIsReportedByTheParallelScan() {
+        let text = #"{"id":"a","card":"x","rating":3,"at":"2026-11-29T10:15:00Z"}"# + "\n" + #"{"id":"b","card":""# + String(repeating: "x", count: 5 << 20)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            let b = LogScan.scanParallel(buf, workers: 4)
+            #expect(b.tornTail?.line == 2 && b.tornTail?.offset == 61 && b.tornTail?.length == buf.count - 61)
+            #expect(b.records.count == 1 && b.completeEnd == 61 && b.lastCompleteLine == 1)
+        }
+    }
+
     @Test func lastLineWithoutNewlineCountsUnlessTorn() {
         let good = #"{"id":"a","card":"x","rating":3,"at":"2026-11-29T10:15:00Z"}"# + "\n" + #"{"id":"b","card":"x","rating":1,"at":"2026-11-30T10:15:00Z"}"#
         let bytes = Array(good.utf8)
