@@ -1,3 +1,4 @@
+import Foundation
 // A small JSON reader and writer that keeps source positions, so that every error can name
 // the line and column it comes from. Pure Swift over bytes; no Foundation parsing.
 
@@ -550,10 +551,9 @@ public enum JSONWriter {
 
     /// Serialises a node. `indent` nil gives one line; otherwise pretty-printed with that many spaces.
     public static func write(_ node: JSONNode.Value, indent: Int? = nil) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
-        write(node, indent: indent, level: 0, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        var out = JSONBytes(indent: indent)
+        write(node, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Appends `s` as a JSON string to UTF-8 bytes (the bytes `quote(_:into:)` appends to a String).
@@ -571,44 +571,27 @@ public enum JSONWriter {
         out.append(contentsOf: text.utf8)
     }
 
-    // Writing into bytes: appending many small pieces to a String costs several times more.
-    private static func write(_ v: JSONNode.Value, indent: Int?, level: Int, into out: inout [UInt8]) {
+    /// Writes a node into `out`, a stream at any point where a value may come.
+    public static func write(_ v: JSONNode.Value, into out: inout JSONBytes) {
         switch v {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) // null
-        case let .bool(b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
-        case let .number(n): out.append(contentsOf: number(n).utf8)
-        case let .string(s): quote(s, into: &out)
+        case .null: out.null()
+        case let .bool(b): out.bool(b)
+        case let .number(n): out.number(n)
+        case let .string(s): out.string(s)
         case let .array(items):
-            if items.isEmpty { out.append(0x5B); out.append(0x5D); return }
-            out.append(0x5B)
-            for (k, item) in items.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                newline(indent, level + 1, &out)
-                write(item.value, indent: indent, level: level + 1, into: &out)
-            }
-            newline(indent, level, &out)
-            out.append(0x5D)
+            out.beginArray()
+            for item in items { write(item.value, into: &out) }
+            out.endArray()
         case let .object(members):
-            if members.isEmpty { out.append(0x7B); out.append(0x7D); return }
-            out.append(0x7B)
-            for (k, m) in members.enumerated() {
-                if k > 0 { out.append(0x2C) }
-                newline(indent, level + 1, &out)
-                quote(m.key, into: &out)
-                out.append(0x3A)
-                if indent != nil { out.append(0x20) }
-                write(m.value.value, indent: indent, level: level + 1, into: &out)
+            out.beginObject()
+            for m in members {
+                out.key(m.key)
+                write(m.value.value, into: &out)
             }
-            newline(indent, level, &out)
-            out.append(0x7D)
+            out.endObject()
         }
     }
 
-    private static func newline(_ indent: Int?, _ level: Int, _ out: inout [UInt8]) {
-        guard let indent else { return }
-        out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * level))
-    }
 }
 
 /// Convenience builders for writing JSON.
@@ -622,4 +605,122 @@ public extension JSONNode.Value {
     static func str(_ s: String?) -> JSONNode.Value { s.map { .string($0) } ?? .null }
     static func num(_ d: Double?) -> JSONNode.Value { d.map { .number($0) } ?? .null }
     static func int(_ i: Int?) -> JSONNode.Value { i.map { .number(Double($0)) } ?? .null }
+}
+
+/// Where JSON goes, value by value, in the order it is written: into text (`JSONBytes`) or into a tree
+/// (`JSONTree`), so that a document described once can be either.
+public protocol JSONOutput {
+    mutating func null()
+    mutating func bool(_ b: Bool)
+    mutating func number(_ d: Double)
+    mutating func string(_ s: String)
+    mutating func beginArray()
+    mutating func endArray()
+    mutating func beginObject()
+    /// The next member's key (its value follows).
+    mutating func key(_ k: String)
+    mutating func endObject()
+    /// A time as an RFC 3339 string (`RFC3339.format`).
+    mutating func time(_ date: Date)
+}
+
+extension JSONOutput {
+    public mutating func time(_ date: Date) { string(RFC3339.format(date)) }
+    public mutating func time(_ date: Date?) { if let date { time(date) } else { null() } }
+    public mutating func int(_ i: Int?) { if let i { number(Double(i)) } else { null() } }
+    public mutating func number(_ d: Double?) { if let d { number(d) } else { null() } }
+    public mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
+}
+
+/// JSON text written straight into UTF-8 bytes, exactly as `JSONWriter.write` writes a tree: one line, or with
+/// `indent` spaces a level (each member and item on a line of its own; `[]` and `{}` when empty).
+public struct JSONBytes: JSONOutput {
+    public private(set) var bytes: [UInt8] = []
+    let indent: Int?
+    /// For each open container: whether it has a member or an item yet.
+    private var open: [Bool] = []
+    private var afterKey = false
+
+    public init(indent: Int? = nil, capacity: Int = 1024) {
+        self.indent = indent
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Before a value (or a key): the comma and the line break its container needs.
+    private mutating func separate() {
+        if afterKey { afterKey = false; return }
+        guard let had = open.last else { return }
+        if had { bytes.append(0x2C) }
+        open[open.count - 1] = true
+        newline(open.count)
+    }
+
+    private mutating func newline(_ level: Int) {
+        guard let indent else { return }
+        bytes.append(0x0A)
+        bytes.append(contentsOf: repeatElement(0x20, count: indent * level))
+    }
+
+    private mutating func close(_ byte: UInt8) {
+        if open.removeLast() { newline(open.count) }
+        bytes.append(byte)
+    }
+
+    public mutating func null() { separate(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    public mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+    public mutating func number(_ d: Double) { separate(); bytes.append(contentsOf: JSONWriter.number(d).utf8) }
+    public mutating func string(_ s: String) { separate(); JSONWriter.quote(s, into: &bytes) }
+    public mutating func time(_ date: Date) {
+        separate()
+        bytes.append(0x22)
+        RFC3339.withFormatted(date) { bytes.append(contentsOf: $0) } // ASCII digits and -:.TZ: nothing to escape
+        bytes.append(0x22)
+    }
+    public mutating func beginArray() { separate(); bytes.append(0x5B); open.append(false) }
+    public mutating func endArray() { close(0x5D) }
+    public mutating func beginObject() { separate(); bytes.append(0x7B); open.append(false) }
+    public mutating func endObject() { close(0x7D) }
+    public mutating func key(_ k: String) {
+        separate()
+        JSONWriter.quote(k, into: &bytes)
+        bytes.append(0x3A)
+        if indent != nil { bytes.append(0x20) }
+        afterKey = true
+    }
+}
+
+/// The same values built into a `JSONNode.Value`.
+public struct JSONTree: JSONOutput {
+    private var stack: [(value: JSONNode.Value, key: String?)] = []
+    private var pendingKey: String?
+    public private(set) var root: JSONNode.Value = .null
+
+    public init() {}
+
+    private mutating func add(_ v: JSONNode.Value) {
+        let k = pendingKey
+        pendingKey = nil
+        guard var top = stack.popLast() else { root = v; return }
+        switch top.value {
+        case var .array(items): items.append(JSONNode(v)); top.value = .array(items)
+        case var .object(members): members.append((key: k ?? "", value: JSONNode(v))); top.value = .object(members)
+        default: break
+        }
+        stack.append(top)
+    }
+
+    public mutating func null() { add(.null) }
+    public mutating func bool(_ b: Bool) { add(.bool(b)) }
+    public mutating func number(_ d: Double) { add(.number(d)) }
+    public mutating func string(_ s: String) { add(.string(s)) }
+    public mutating func beginArray() { stack.append((.array([]), pendingKey)); pendingKey = nil }
+    public mutating func beginObject() { stack.append((.object([]), pendingKey)); pendingKey = nil }
+    public mutating func key(_ k: String) { pendingKey = k }
+    public mutating func endArray() { end() }
+    public mutating func endObject() { end() }
+    private mutating func end() {
+        guard let done = stack.popLast() else { return }
+        pendingKey = done.key
+        add(done.value)
+    }
 }

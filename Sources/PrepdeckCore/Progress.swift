@@ -257,30 +257,43 @@ public struct StudyProgress: Sendable {
 extension CardSchedule {
     /// The `schedule` object of `list --json` (docs/data-format.md).
     public var json: JSONNode.Value {
-        .obj([
-            ("state", .string(state.rawValue)),
-            ("due", .str(due.map(RFC3339.format))),
-            ("stability", .num(stability)),
-            ("difficulty", .num(difficulty)),
-            ("step", .int(step)),
-            ("reps", .int(reps)),
-            ("lapses", .int(lapses)),
-            ("last_review", .str(lastReview.map(RFC3339.format))),
-        ])
+        var tree = JSONTree()
+        write(into: &tree)
+        return tree.root
+    }
+
+    /// The `schedule` object of `list --json` and `show --json`.
+    public func write<Out: JSONOutput>(into out: inout Out) {
+        out.beginObject()
+        out.key("state"); out.string(state.rawValue)
+        out.key("due"); out.time(due)
+        out.key("stability"); out.number(stability)
+        out.key("difficulty"); out.number(difficulty)
+        out.key("step"); out.int(step)
+        out.key("reps"); out.int(reps)
+        out.key("lapses"); out.int(lapses)
+        out.key("last_review"); out.time(lastReview)
+        out.endObject()
     }
 }
 
 extension Question {
     /// The summary object of `list --json`.
     public func listJSON(schedule: CardSchedule, status: CardStatus) -> JSONNode.Value {
-        .obj([
-            ("id", .string(id)),
-            ("title", .string(title)),
-            ("difficulty", .string(difficulty.rawValue)),
-            ("kind", .string(kind.rawValue)),
-            ("topics", .arr(topics.map { .string($0) })),
-            ("status", .string(status.rawValue)),
-            ("schedule", schedule.json),
-        ])
+        var tree = JSONTree()
+        writeListJSON(into: &tree, schedule: schedule, status: status)
+        return tree.root
+    }
+
+    public func writeListJSON<Out: JSONOutput>(into out: inout Out, schedule: CardSchedule, status: CardStatus) {
+        out.beginObject()
+        out.key("id"); out.string(id)
+        out.key("title"); out.string(title)
+        out.key("difficulty"); out.string(difficulty.rawValue)
+        out.key("kind"); out.string(kind.rawValue)
+        out.key("topics"); out.beginArray(); for t in topics { out.string(t) }; out.endArray()
+        out.key("status"); out.string(status.rawValue)
+        out.key("schedule"); schedule.write(into: &out)
+        out.endObject()
     }
 }

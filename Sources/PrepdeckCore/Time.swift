@@ -53,6 +53,12 @@ public enum RFC3339 {
     /// Formats in UTC: whole seconds as `…:SSZ`, otherwise with milliseconds `…:SS.mmmZ`. Times outside
     /// years 0001–9999 are clamped to them (never a trap, never a 5-digit year).
     public static func format(_ date: Date) -> String {
+        withFormatted(date) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `body` with the bytes of `format(date)` (20 or 24 ASCII bytes, none needing a JSON escape), made
+    /// without a `String`.
+    public static func withFormatted<T>(_ date: Date, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         let raw = date.timeIntervalSince1970
         let t = raw.isNaN ? 0 : min(max(raw, -62_135_596_800), 253_402_300_799.999)
         var whole = t.rounded(.down)
@@ -62,10 +68,21 @@ public enum RFC3339 {
         let days = Int((Double(total) / 86400).rounded(.down))
         let secOfDay = total - days * 86400
         let (y, m, d) = civilFromDays(days)
-        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        s += pad(secOfDay / 3600, 2) + ":" + pad(secOfDay % 3600 / 60, 2) + ":" + pad(secOfDay % 60, 2)
-        if millis != 0 { s += "." + pad(millis, 3) }
-        return s + "Z"
+        // YYYY-MM-DDTHH:MM:SS[.mmm]Z; the clamp above keeps the year within 1…9999.
+        var b: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &b) { out in
+            func put(_ v: Int, _ width: Int, at: Int) {
+                var v = v
+                for k in stride(from: at + width - 1, through: at, by: -1) { out[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(y, 4, at: 0); out[4] = 0x2D; put(m, 2, at: 5); out[7] = 0x2D; put(d, 2, at: 8); out[10] = 0x54
+            put(secOfDay / 3600, 2, at: 11); out[13] = 0x3A; put(secOfDay % 3600 / 60, 2, at: 14); out[16] = 0x3A
+            put(secOfDay % 60, 2, at: 17)
+            var n = 19
+            if millis != 0 { out[19] = 0x2E; put(millis, 3, at: 20); n = 23 }
+            out[n] = 0x5A
+            return body(UnsafeRawBufferPointer(rebasing: out[0..<(n + 1)]))
+        }
     }
 
     /// `YYYY-MM-DD` of a day number (days since 1970-01-01).

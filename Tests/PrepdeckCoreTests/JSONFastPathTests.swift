@@ -436,3 +436,55 @@ func referenceQuote(_ s: String, into out: inout String) {
     out.append("\"")
 }
 
+
+/// The streaming writers: `JSONBytes` writes exactly the text `JSONWriter.write` makes of the same tree, and
+/// `JSONTree` builds that tree.
+@Suite struct JSONStreamTests {
+    /// The same document, described once, into any output.
+    func describe<Out: JSONOutput>(_ out: inout Out) {
+        out.beginArray()
+        out.beginObject(); out.endObject()
+        out.beginArray(); out.endArray()
+        out.beginObject()
+        out.key("s"); out.string("a \"quote\"\n\u{1B} ünï")
+        out.key("n"); out.number(1.5)
+        out.key("i"); out.int(42)
+        out.key("none"); out.int(nil)
+        out.key("t"); out.bool(true)
+        out.key("when"); out.time(RFC3339.parse("2026-12-02T10:15:00.250Z")!)
+        out.key("whole"); out.time(RFC3339.parse("2026-12-02T10:15:00Z")!)
+        out.key("never"); out.time(nil)
+        out.key("nested"); out.beginArray(); out.beginArray(); out.int(1); out.endArray(); out.null(); out.endArray()
+        out.endObject()
+        out.string("last")
+        out.endArray()
+    }
+
+    @Test(arguments: [nil, 2] as [Int?])
+    func bytesMatchTheTreeWriter(indent: Int?) {
+        var tree = JSONTree()
+        describe(&tree)
+        var bytes = JSONBytes(indent: indent)
+        describe(&bytes)
+        let text = String(decoding: bytes.bytes, as: UTF8.self)
+        #expect(text == JSONWriter.write(tree.root, indent: indent))
+        // (Parsed nodes carry their positions, so the trees are compared by their text.)
+        #expect((try? JSONParser.parse(text)).map { JSONWriter.write($0.value, indent: indent) } == text)
+        if indent == nil {
+            #expect(text.hasPrefix(#"[{},[],{"s":"a \"quote\"\n\u001b ünï","n":1.5,"i":42,"none":null,"t":true,"#))
+            #expect(text.hasSuffix(#""when":"2026-12-02T10:15:00.250Z","whole":"2026-12-02T10:15:00Z","never":null,"nested":[[1],null]},"last"]"#))
+        }
+    }
+
+    @Test func timesFormatAsBeforeAtTheEdges() {
+        for t in [-62_135_596_800.0, 0, 0.9995, 1_764_669_300.001, 253_402_300_799.999, 1e300, -1e300, .nan] {
+            let d = Date(timeIntervalSince1970: t)
+            let s = RFC3339.format(d)
+            #expect(s.utf8.count == 20 || s.utf8.count == 24, "\(t): \(s)")
+            #expect(RFC3339.parse(s) != nil, "\(t): \(s)")
+        }
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 0.9995)) == "1970-01-01T00:00:01Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
+    }
+}
