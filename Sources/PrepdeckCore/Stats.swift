@@ -513,6 +513,119 @@ public struct StatsEvents: Sendable, Equatable {
     }
 }
 
+/// What the Stats figures read from the ratings, summed: per study day the ratings, and the ones given to
+/// cards in the review state with how many of those were not Again; in total the ratings and the time
+/// spent by mode (each rating capped at `StatsReport.maxMsPerRating`). Days are kept sparse (sorted), so a
+/// rating dated in year 1 or 9999 costs one entry.
+public struct StatsTally: Sendable, Equatable {
+    /// Seconds added to an instant before it is divided into days (`StudyCalendar`: the UTC offset less the
+    /// rollover hour); a tally only serves a calendar with the same shift.
+    public var shift: Int
+    /// Cards with at least one rating.
+    public var cards = 0
+    public var total = 0, reviewMs = 0, practiceMs = 0
+    public var days: [Int] = []
+    public var count: [Int] = [], rated: [Int] = [], kept: [Int] = []
+
+    public static func shift(_ calendar: StudyCalendar) -> Int { calendar.utcOffsetSeconds - calendar.rolloverHour * 3600 }
+
+    public init(shift: Int) { self.shift = shift }
+
+    /// The tally of the cards of `events` that `include` accepts.
+    public init(_ events: StatsEvents, calendar: StudyCalendar, include: (String) -> Bool = { _ in true }) {
+        shift = StatsTally.shift(calendar)
+        let offset = Double(shift)
+        var perDay: [Int: (count: Int, rated: Int, kept: Int)] = [:]
+        var last = Int.min, lastValue = (count: 0, rated: 0, kept: 0)
+        func flush() { if last != .min { perDay[last] = lastValue } }
+        events.events.withUnsafeBufferPointer { ev in
+            for c in 0..<events.cards.count {
+                let lo = events.starts[c], hi = events.starts[c + 1]
+                guard lo < hi, !events.cards[c].isEmpty, include(events.cards[c]) else { continue }
+                cards += 1
+                total += hi - lo
+                for k in lo..<hi {
+                    let e = ev[k]
+                    // Time spent counts up to an hour a rating (longer is a card left open), so the totals can
+                    // never overflow (issue 17, case 9): 10^7 ratings × 3.6·10^6 ms ≪ Int.max.
+                    let ms = min(max(e.ms, 0), StatsReport.maxMsPerRating)
+                    if e.mode == .review { reviewMs += ms } else { practiceMs += ms }
+                    let d = Int(((e.at.timeIntervalSince1970 + offset) / 86400).rounded(.down))
+                    if d != last { // a card's ratings run in time order: mostly the same day as the last one
+                        flush()
+                        last = d
+                        lastValue = perDay[d] ?? (0, 0, 0)
+                    }
+                    lastValue.count += 1
+                    if e.inReview {
+                        lastValue.rated += 1
+                        if e.rating != .again { lastValue.kept += 1 }
+                    }
+                }
+            }
+        }
+        flush()
+        days = perDay.keys.sorted()
+        count = days.map { perDay[$0]!.count }
+        rated = days.map { perDay[$0]!.rated }
+        kept = days.map { perDay[$0]!.kept }
+    }
+
+    /// Dense per-day figures for the days `first...last`.
+    public func window(from first: Int, through last: Int) -> (count: [Int], rated: [Int], kept: [Int]) {
+        let n = max(0, last - first + 1)
+        var out = (count: [Int](repeating: 0, count: n), rated: [Int](repeating: 0, count: n), kept: [Int](repeating: 0, count: n))
+        var lo = 0, hi = days.count // the first day ≥ first
+        while lo < hi { let mid = (lo + hi) / 2; if days[mid] < first { lo = mid + 1 } else { hi = mid } }
+        var k = lo
+        while k < days.count && days[k] <= last {
+            let i = days[k] - first
+            out.count[i] = count[k]; out.rated[i] = rated[k]; out.kept[i] = kept[k]
+            k += 1
+        }
+        return out
+    }
+
+    /// Bytes for a cache file (little-endian words; no checksum: the caller's file has its own).
+    public func encode() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(56 + days.count * 32)
+        func u64(_ v: Int) { withUnsafeBytes(of: UInt64(bitPattern: Int64(v)).littleEndian) { out.append(contentsOf: $0) } }
+        for v in [shift, cards, total, reviewMs, practiceMs, days.count] { u64(v) }
+        for column in [days, count, rated, kept] { for v in column { u64(v) } }
+        return out
+    }
+
+    /// Reads `encode()`'s bytes; nil when they are not a whole tally.
+    public static func decode(_ b: UnsafeRawBufferPointer) -> StatsTally? {
+        guard b.count >= 48 else { return nil }
+        func i64(_ at: Int) -> Int { Int(Int64(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)))) }
+        var t = StatsTally(shift: i64(0))
+        t.cards = i64(8); t.total = i64(16); t.reviewMs = i64(24); t.practiceMs = i64(32)
+        let n = i64(40)
+        guard n >= 0, n < 1 << 24, b.count == 48 + n * 32, t.cards >= 0, t.total >= 0, t.reviewMs >= 0, t.practiceMs >= 0 else { return nil }
+        func column(_ k: Int) -> [Int] { (0..<n).map { i64(48 + (k * n + $0) * 8) } }
+        t.days = column(0); t.count = column(1); t.rated = column(2); t.kept = column(3)
+        guard zip(t.days, t.days.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+        return t
+    }
+}
+
+/// Where the Stats figures come from: every effective rating, or a tally of them that stands for the
+/// catalogue's (made from the whole log while every card with a rating was in the catalogue).
+public enum StatsInput: Sendable {
+    case events(StatsEvents)
+    case tally(StatsTally)
+
+    /// The number of cards with a rating when all of them are in the catalogue (`schedules`: the catalogue
+    /// joined to `progress`), else nil: only then can a tally of the whole log stand for the catalogue's.
+    public static func knownCards(schedules: [CardSchedule?], progress: StudyProgress) -> Int? {
+        let matched = schedules.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        let reviewed = progress.reviewedCount
+        return matched == reviewed ? reviewed : nil
+    }
+}
+
 /// The figures of the Stats screen (`prepdeck stats --json` prints `toJSON()`).
 ///
 /// Days are study days (`StudyCalendar`: they roll over at 04:00 local time). Only cards of the catalogue
@@ -594,6 +707,28 @@ public struct StatsReport: Sendable, Equatable {
     /// already (else one look-up a question).
     public init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
                 events: StatsEvents, schedules: [CardSchedule?]? = nil) {
+        self.init(catalog: catalog, progress: progress, settings: settings, calendar: calendar, now: now,
+                  events: events, tally: nil, schedules: schedules)
+    }
+
+    public init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
+                input: StatsInput, schedules: [CardSchedule?]? = nil) {
+        switch input {
+        case let .events(e): self.init(catalog: catalog, progress: progress, settings: settings, calendar: calendar, now: now, events: e, tally: nil, schedules: schedules)
+        case let .tally(t): self.init(catalog: catalog, progress: progress, settings: settings, calendar: calendar, now: now, events: StatsEvents(), tally: t, schedules: schedules)
+        }
+    }
+
+    /// The report from a tally of the catalogue cards' ratings (`StatsTally`, made with `calendar`), which
+    /// `stats-cache.bin` keeps so that a warm `stats` reads no event at all.
+    public init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
+                tally: StatsTally, schedules: [CardSchedule?]? = nil) {
+        self.init(catalog: catalog, progress: progress, settings: settings, calendar: calendar, now: now,
+                  events: StatsEvents(), tally: tally, schedules: schedules)
+    }
+
+    private init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
+                 events: StatsEvents, tally: StatsTally?, schedules: [CardSchedule?]?) {
         today = calendar.day(of: now)
         let questions = catalog.questions
         cards = questions.count
@@ -641,47 +776,27 @@ public struct StatsReport: Sendable, Equatable {
             Topic(topic: v.topic, cards: v.cards, learned: v.learned, mastery: v.cards == 0 ? 0 : min(1, max(0, v.sum / Double(v.cards))))
         }
 
-        // From the ratings: one pass over every event of the catalogue's cards.
+        fill(from: tally ?? StatsTally(events, calendar: calendar) { catalog.position(of: $0) != nil })
+    }
+
+    /// The figures that come from the ratings, from their tally (`tally.shift` must be the calendar's).
+    private mutating func fill(from tally: StatsTally) {
         let span = 36_600 // days looked back for the streak (100 years)
-        var perDay = [Int](repeating: 0, count: span)
-        var reviewMs = 0, practiceMs = 0, total = 0, rated = 0, kept = 0
-        let windowStart = today - (StatsReport.retentionDays - 1)
-        // The study day of an instant, inlined (`StudyCalendar.day(of:)`).
-        let shift = Double(calendar.utcOffsetSeconds) - Double(calendar.rolloverHour * 3600)
-        events.events.withUnsafeBufferPointer { ev in
-            perDay.withUnsafeMutableBufferPointer { days in
-                for c in 0..<events.cards.count {
-                    let lo = events.starts[c], hi = events.starts[c + 1]
-                    guard lo < hi, catalog.position(of: events.cards[c]) != nil else { continue }
-                    total += hi - lo
-                    for k in lo..<hi {
-                        let e = ev[k]
-                        // Time spent counts up to an hour a rating (longer is a card left open), so the
-                        // totals can never overflow (issue 17, case 9): 10^7 ratings × 3.6·10^6 ms ≪ Int.max.
-                        let ms = min(max(e.ms, 0), StatsReport.maxMsPerRating)
-                        if e.mode == .review { reviewMs += ms } else { practiceMs += ms }
-                        let d = Int(((e.at.timeIntervalSince1970 + shift) / 86400).rounded(.down))
-                        let back = today - d
-                        if back >= 0 && back < span { days[back] += 1 }
-                        if e.inReview && d >= windowStart && d <= today {
-                            rated += 1
-                            if e.rating != .again { kept += 1 }
-                        }
-                    }
-                }
-            }
-        }
-        totalReviews = total
-        totalReviewSeconds = reviewMs / 1000
-        totalPracticeSeconds = practiceMs / 1000
-        reviewsToday = perDay[0]
+        let days = tally.window(from: today - (span - 1), through: today)
+        func count(back: Int) -> Int { days.count[span - 1 - back] }
+        totalReviews = tally.total
+        totalReviewSeconds = tally.reviewMs / 1000
+        totalPracticeSeconds = tally.practiceMs / 1000
+        reviewsToday = count(back: 0)
         heatmap = (0..<StatsReport.heatmapDays).reversed().map { back in
-            Day(date: RFC3339.formatDay(today - back), day: today - back, count: perDay[back])
+            Day(date: RFC3339.formatDay(today - back), day: today - back, count: count(back: back))
         }
-        let first = perDay[0] > 0 ? 0 : 1
+        let first = count(back: 0) > 0 ? 0 : 1
         var k = first
-        while k < span && perDay[k] > 0 { k += 1 }
+        while k < span && count(back: k) > 0 { k += 1 }
         streakDays = k - first
+        var rated = 0, kept = 0
+        for back in 0..<StatsReport.retentionDays { rated += days.rated[span - 1 - back]; kept += days.kept[span - 1 - back] }
         retentionRatings = rated
         retention30d = rated == 0 ? nil : Double(kept) / Double(rated)
     }

@@ -8,6 +8,33 @@ import PrepdeckCore
 
 extension DataStore {
     public var statsCachePath: String { root + "/stats-cache.bin" }
+    public var statsTallyPath: String { root + "/stats-tally.bin" }
+
+    /// What the Stats figures need: the tally in `stats-tally.bin` when it was made from the whole log as it is
+    /// now, with these settings and this calendar, over `knownCards` cards (`StatsInput.knownCards`: nil
+    /// when some rated card is not in the catalogue); else every rating (`statsEvents`), writing a fresh tally
+    /// for the next time when caches may be written.
+    public func statsInput(settings: Settings, scheduler: any Scheduler, calendar: StudyCalendar, knownCards: Int?) throws(StoreError) -> StatsInput {
+        let key = StatsEvents.settingsKey(settings)
+        if let knownCards, let (fd, size) = try FileIO.openRegular(reviewsPath) {
+            defer { close(fd) }
+            if size >= StatsCache.minimumLog, let (covered, tally) = StatsCache.readTally(statsTallyPath, settings: key),
+               covered.length == size, tally.shift == StatsTally.shift(calendar), tally.cards == knownCards,
+               StatsCache.fingerprint(fd, length: size) == covered.fingerprint {
+                return .tally(tally)
+            }
+        }
+        let events = try statsEvents(settings: settings, scheduler: scheduler)
+        if canWriteCaches, let (fd, size) = try? FileIO.openRegular(reviewsPath) {
+            defer { close(fd) }
+            // Only for a log that ends with a whole line: the events are then exactly its ratings.
+            if size >= StatsCache.minimumLog, preadAll(fd, at: size - 1, count: 1) == [0x0A], let print = StatsCache.fingerprint(fd, length: size) {
+                let tally = StatsTally(events.grouped(), calendar: calendar)
+                StatsCache.writeTally(statsTallyPath, tally, settings: key, length: size, fingerprint: print)
+            }
+        }
+        return .events(events)
+    }
 
     /// Every effective rating of `reviews.jsonl`, for the Stats figures: from `stats-cache.bin` plus the
     /// lines appended since, when it matches the log (kept fresh when caches may be written).
@@ -79,6 +106,30 @@ public enum StatsCache {
             }
         }
         return (result ?? nil).map { ($0.key, $0.events) }
+    }
+
+    static let tallyMagic: [UInt8] = Array("PDTALLY1".utf8)
+
+    /// `stats-tally.bin`: the magic, the settings key, the log length and fingerprint it was made from, the
+    /// tally (`StatsTally.encode`), a checksum of all that.
+    static func writeTally(_ path: String, _ tally: StatsTally, settings: UInt64, length: Int, fingerprint: UInt64) {
+        var out = tallyMagic
+        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        u64(settings); u64(UInt64(length)); u64(fingerprint)
+        out += tally.encode()
+        u64(out.withUnsafeBytes { FastHash.hash($0, seed: 0x7A11) })
+        _ = writeCacheFile(path, out)
+    }
+
+    static func readTally(_ path: String, settings: UInt64) -> (covered: (length: Int, fingerprint: UInt64), tally: StatsTally)? {
+        guard let bytes = (try? FileIO.read(path)) ?? nil, bytes.count >= 40 + 48 else { return nil }
+        return bytes.withUnsafeBytes { b -> (covered: (length: Int, fingerprint: UInt64), tally: StatsTally)? in
+            func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            let n = b.count
+            guard Array(b[0..<8]) == tallyMagic, u64(n - 8) == FastHash.hash(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)]), seed: 0x7A11),
+                  u64(8) == settings, let tally = StatsTally.decode(UnsafeRawBufferPointer(rebasing: b[32..<(n - 8)])) else { return nil }
+            return ((Int(truncatingIfNeeded: u64(16)), u64(24)), tally)
+        }
     }
 
     /// Best effort: a data directory that cannot be written simply gets no cache. Atomic (temporary file,

@@ -39,7 +39,8 @@ public struct AppModel: Sendable {
     public var statsReport: StatsReport?
     /// Where the Stats tab gets every effective rating (the stats cache and the lines appended since, read by
     /// the store); nil: from `progress.history`, which reads the whole log.
-    public var statsEvents: (@Sendable () -> StatsEvents?)?
+    /// Given `StatsInput.knownCards` for this catalogue and progress.
+    public var statsInput: (@Sendable (_ knownCards: Int?) -> StatsInput?)?
     public var statsScroll = 0
     /// The topic picker of the practice setup form (its cursor), when open.
     public var topicPicker: Int?
@@ -124,11 +125,11 @@ public struct AppModel: Sendable {
         return out
     }
 
-    /// The Stats figures now: from `statsEvents` when it is set (the same cache as `stats --json`).
+    /// The Stats figures now: from `statsInput` when it is set (the same cache as `stats --json`).
     func makeStatsReport(now: Date) -> StatsReport {
-        if let events = statsEvents?() {
+        if let input = statsInput?(StatsInput.knownCards(schedules: positionSchedules, progress: progress)) {
             return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now,
-                               events: events, schedules: positionSchedules)
+                               input: input, schedules: positionSchedules)
         }
         return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
     }

@@ -25,9 +25,10 @@ struct StatsCommand: ParsableCommand {
 func computeStats(_ ctx: AppContext) throws -> StatsReport {
     let now = ctx.clock.now()
     let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
-    let events = try ctx.store.statsEvents(settings: ctx.settings, scheduler: ctx.progress.scheduler)
+    let input = try ctx.store.statsInput(settings: ctx.settings, scheduler: ctx.progress.scheduler, calendar: calendar,
+                                         knownCards: StatsInput.knownCards(schedules: ctx.catalogSchedules, progress: ctx.progress))
     return StatsReport(catalog: ctx.catalog, progress: ctx.progress, settings: ctx.settings, calendar: calendar,
-                       now: now, events: events, schedules: ctx.catalogSchedules)
+                       now: now, input: input, schedules: ctx.catalogSchedules)
 }
 
 /// `prepdeck stats` without `--json`.

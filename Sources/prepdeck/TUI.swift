@@ -39,7 +39,8 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     Timing.mark("model")
     model.readOnly = ctx.store.readOnlyReason
     let store = ctx.store, settings = ctx.settings, scheduler = ctx.progress.scheduler
-    model.statsEvents = { try? store.statsEvents(settings: settings, scheduler: scheduler) }
+    let calendar = model.calendar
+    model.statsInput = { try? store.statsInput(settings: settings, scheduler: scheduler, calendar: calendar, knownCards: $0) }
     var seed = SystemRandomNumberGenerator()
     model.random = SeededRandom(seed: seed.next())
     for id in ctx.store.draftIDs() { model.drafts[id] = ctx.store.readDraft(id) }

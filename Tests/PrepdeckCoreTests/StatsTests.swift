@@ -296,6 +296,43 @@ import Testing
         }
     }
 
+    /// The tally of every card (what stats-tally.bin keeps) gives the report the events give when every
+    /// rated card is in the catalogue; it survives its bytes, and damaged bytes are refused.
+    @Test func aTallyGivesTheReportTheEventsGive() throws {
+        let known = catalog(["a", "b", "c", "d", "e", "f", "zzz"].map { q($0, ["t"]) })
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let lines = messyLog(seed: seed, lines: 400)
+            let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+            let p = StudyProgress(entries: entries(lines), settings: settings)
+            let events = text.withUnsafeBufferPointer { StatsEvents(logBytes: $0, scheduler: p.scheduler, workers: 2) }
+            let tally = StatsTally(events.grouped(), calendar: calendar)
+            let schedules = known.questions.map { p.reviewedSchedule($0.id) }
+            #expect(StatsInput.knownCards(schedules: schedules, progress: p) == tally.cards, "seed \(seed)")
+            let fromEvents = StatsReport(catalog: known, progress: p, settings: settings, calendar: calendar, now: now, events: events)
+            let fromTally = StatsReport(catalog: known, progress: p, settings: settings, calendar: calendar, now: now, input: .tally(tally))
+            #expect(fromTally == fromEvents, "seed \(seed)")
+            #expect(fromTally.totalReviews > 0 && fromTally.heatmap.contains { $0.count > 0 })
+            let bytes = tally.encode()
+            #expect(bytes.withUnsafeBytes { StatsTally.decode($0) } == tally)
+            #expect(bytes.dropLast(8).withUnsafeBytes { StatsTally.decode($0) } == nil)
+        }
+        // A catalogue without some rated card: not "known", so the tally of the whole log is not used for it.
+        let p = StudyProgress(entries: log, settings: settings)
+        #expect(StatsInput.knownCards(schedules: bank.questions.map { p.reviewedSchedule($0.id) }, progress: p) == nil)
+    }
+
+    @Test func aTallyKeepsFarDatesSparseAndWindowsThem() {
+        let events = StatsEvents(history: ["x": [
+            ReviewEvent(id: "1", card: "x", rating: .good, at: Date(timeIntervalSince1970: -62_000_000_000), mode: .review),
+            ReviewEvent(id: "2", card: "x", rating: .good, at: day(0, "09:00:00"), mode: .review),
+            ReviewEvent(id: "3", card: "x", rating: .good, at: Date(timeIntervalSince1970: 253_000_000_000), mode: .review),
+        ]], scheduler: StudyProgress(entries: [], settings: settings).scheduler)
+        let t = StatsTally(events, calendar: calendar)
+        #expect(t.days.count == 3 && t.total == 3 && t.cards == 1)
+        let w = t.window(from: today - 2, through: today)
+        #expect(w.count == [0, 0, 1])
+    }
+
     @Test func appendedLinesMergeToTheWholeLog() {
         let lines = messyLog(seed: 42, lines: 300)
         let text = Array((lines.joined(separator: "\n") + "\n").utf8)
