@@ -318,7 +318,7 @@ public struct BrowseState: Sendable {
         if let draft = m.drafts[q.id], !draft.isEmpty {
             out.append([])
             out.append(rule("Your draft (not submitted)", width: width, theme: t))
-            out += wrap(draft, width: width).map { [Span($0, t.text)] }
+            out += previewLines(draft, width: width, theme: t)
         }
         guard !list.isEmpty else { return out }
         out.append([])
@@ -329,13 +329,28 @@ public struct BrowseState: Sendable {
             if a.keyPointsTotal > 0 { meta += " · key points \(a.keyPoints.count)/\(a.keyPointsTotal)" }
             if let r = a.rating { meta += " · " + r.label }
             out.append([Span(meta, t.accent)])
-            out += wrap(a.text.isEmpty ? "(empty)" : a.text, width: width).map { [Span($0, t.text)] }
+            out += previewLines(a.text.isEmpty ? "(empty)" : a.text, width: width, theme: t)
             out.append([])
         }
         return out
     }
 
     func rule(_ title: String, width: Int, theme t: Theme) -> Line { sectionRule(title, width: width, theme: t) }
+
+    static let previewRows = 60
+
+    /// A draft or an answer in the detail pane: its first `previewRows` rows, then how much more there is. The
+    /// pane is drawn every frame, so a pasted megabyte must not be wrapped whole each time.
+    func previewLines(_ text: String, width: Int, theme t: Theme) -> [Line] {
+        let budget = BrowseState.previewRows * max(1, width) * 4 // characters: enough for the rows shown
+        let head = text.utf8.count <= budget ? text : String(text.prefix(budget))
+        var rows = wrap(head, width: width)
+        let cut = head.utf8.count < text.utf8.count || rows.count > BrowseState.previewRows
+        guard cut else { return rows.map { [Span($0, t.text)] } }
+        rows = Array(rows.prefix(BrowseState.previewRows))
+        let lines = text.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return rows.map { [Span($0, t.text)] } + [[Span("… \(lines) lines in all; Enter opens it in the editor", t.muted)]]
+    }
 
     func drawDetail(_ g: inout Grid, model m: AppModel, now: Date) {
         let t = m.theme

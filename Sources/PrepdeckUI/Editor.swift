@@ -26,6 +26,11 @@ public struct TextEditor: Sendable, Equatable {
         var lines: [[Character]]
         var row: Int
         var col: Int
+        /// The per-line caches that went with `lines` (copy-on-write: kept for free until an edit), so that
+        /// undoing a large paste does not measure and count the text again.
+        var breaks: [[Int]?]
+        var breakWidth: Int
+        var words: [Int?]
     }
     private enum Group: Sendable, Equatable { case typing, spaces, deleting }
 
@@ -43,7 +48,18 @@ public struct TextEditor: Sendable, Equatable {
         a.lines == b.lines && a.row == b.row && a.col == b.col
     }
 
-    public var text: String { lines.map { String($0) }.joined(separator: "\n") }
+    public var text: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.reduce(lines.count) { $0 + $1.count })
+        for (k, line) in lines.enumerated() {
+            if k > 0 { out.append(0x0A) }
+            for c in line {
+                // (A line holds no LF, so an ASCII value of LF is the CR LF pair.)
+                if let a = c.asciiValue, a != 0x0A { out.append(a) } else { out.append(contentsOf: c.utf8) }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
     public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
     public var lineCount: Int { lines.count }
     /// The number of words (runs of non-whitespace). Lines keep their counts until they change, so after a
@@ -58,7 +74,9 @@ public struct TextEditor: Sendable, Equatable {
     static func words(in line: [Character]) -> Int {
         var n = 0, inWord = false
         for c in line {
-            if c.isWhitespace { inWord = false } else if !inWord { inWord = true; n += 1 }
+            // ASCII first: `Character.isWhitespace` looks up Unicode properties, a hundred times slower.
+            let space = c.asciiValue.map { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) } ?? c.isWhitespace
+            if space { inWord = false } else if !inWord { inWord = true; n += 1 }
         }
         return n
     }
@@ -226,7 +244,9 @@ public struct TextEditor: Sendable, Equatable {
 
     // MARK: Undo
 
-    private var state: State { State(lines: lines, row: row, col: col) }
+    private var state: State {
+        State(lines: lines, row: row, col: col, breaks: breakCache, breakWidth: cacheWidth, words: wordsCache)
+    }
 
     /// Starts a new undo group (saving the state before the change).
     private mutating func begin(_ g: Group?) {
@@ -259,7 +279,11 @@ public struct TextEditor: Sendable, Equatable {
         col = s.col
         group = nil
         preferredX = nil
-        changed(all: true)
+        let keep = s.breaks.count == lines.count && s.breakWidth == cacheWidth
+        breakCache = keep ? s.breaks : Array(repeating: nil, count: lines.count)
+        wordsCache = s.words.count == lines.count ? s.words : Array(repeating: nil, count: lines.count)
+        version += 1
+        countWords()
     }
 
     private mutating func changed(line: Int) {
@@ -341,7 +365,7 @@ public struct TextEditor: Sendable, Equatable {
         var rowStart = 0
         while k < line.count {
             let c = line[k]
-            let cw = c == " " ? 1 : sanitizeGrapheme(c).width
+            let cw = TextEditor.cellWidth(c)
             if w + cw > width && k > rowStart {
                 // Break after the last space of the row when there is one, else here.
                 let at = (lastSpace.map { $0 + 1 > rowStart ? $0 + 1 : nil } ?? nil) ?? k
@@ -377,7 +401,13 @@ public struct TextEditor: Sendable, Equatable {
     }
 
     private func cells(_ s: ArraySlice<Character>) -> Int {
-        s.reduce(0) { $0 + ($1 == " " ? 1 : sanitizeGrapheme($1).width) }
+        s.reduce(0) { $0 + TextEditor.cellWidth($1) }
+    }
+
+    /// The cells a character takes: printable ASCII one, anything else as it will be drawn.
+    @inline(__always) static func cellWidth(_ c: Character) -> Int {
+        if let a = c.asciiValue, a >= 0x20, a < 0x7F { return 1 }
+        return sanitizeGrapheme(c).width
     }
 
     /// The (line, index) at a visual row and cell column.
@@ -392,7 +422,7 @@ public struct TextEditor: Sendable, Equatable {
                 var c = start
                 var w = 0
                 while c < end {
-                    let cw = lines[i][c] == " " ? 1 : sanitizeGrapheme(lines[i][c]).width
+                    let cw = TextEditor.cellWidth(lines[i][c])
                     if w + cw > x { break }
                     w += cw
                     c += 1
@@ -445,9 +475,26 @@ public struct TextEditor: Sendable, Equatable {
 }
 
 func splitLines(_ text: String) -> [[Character]] {
-    var out: [[Character]] = [[]]
-    for c in text {
-        if c == "\n" || c == "\r\n" { out.append([]) } else { out[out.count - 1].append(c) }
+    // Lines are cut at LF bytes (a CR LF pair is one line break, as it is one Character); a line of ASCII is
+    // made byte by byte, which skips the grapheme breaking a megabyte paste would otherwise pay for.
+    var text = text
+    return text.withUTF8 { u -> [[Character]] in
+        var out: [[Character]] = []
+        var start = 0
+        while true {
+            var end = start
+            while end < u.count && u[end] != 0x0A { end += 1 }
+            var stop = end
+            if end < u.count && stop > start && u[stop - 1] == 0x0D { stop -= 1 }
+            let bytes = UnsafeBufferPointer(rebasing: u[start..<stop])
+            if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+                out.append(bytes.map { Character(Unicode.Scalar($0)) })
+            } else {
+                out.append(Array(String(decoding: bytes, as: UTF8.self)))
+            }
+            guard end < u.count else { break }
+            start = end + 1
+        }
+        return out
     }
-    return out
 }

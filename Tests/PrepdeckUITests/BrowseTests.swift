@@ -276,3 +276,21 @@ import Testing
         #expect(s.contains("── Follow-ups"))
     }
 }
+
+/// A pasted megabyte in a draft (or an answer) is previewed in the detail pane, not wrapped whole each frame.
+@Suite struct DetailPreviewTests {
+    @Test func aLongDraftShowsItsFirstRowsAndHowLongItIs() {
+        var m = makeModel()
+        let id = m.catalog.questions[0].id
+        m.drafts[id] = (1...10_000).map { "line \($0) of a long pasted draft" }.joined(separator: "\n")
+        let lines = m.browse.detailLines(model: m, width: 60, now: now).map(\.plainText)
+        #expect(lines.contains { $0.contains("Your draft (not submitted)") })
+        #expect(lines.contains("line 1 of a long pasted draft") && lines.contains("line 60 of a long pasted draft"))
+        #expect(!lines.contains("line 61 of a long pasted draft"))
+        #expect(lines.contains("… 10000 lines in all; Enter opens it in the editor"))
+        // A short draft is shown whole, with no note.
+        m.drafts[id] = "short\ndraft"
+        let short = m.browse.detailLines(model: m, width: 60, now: now).map(\.plainText)
+        #expect(short.contains("short") && short.contains("draft") && !short.contains { $0.contains("lines in all") })
+    }
+}

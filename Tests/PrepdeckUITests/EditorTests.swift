@@ -148,6 +148,14 @@ import PrepdeckCore
         #expect(g.cursor?.y == 19 && g.text.hasSuffix("z"))
     }
 
+    @Test func linesSplitAtLFAndCRLFOnly() {
+        #expect(splitLines("a\r\nb\rc\nü\r\n") == [["a"], ["b", "\r", "c"], ["ü"], []])
+        #expect(splitLines("") == [[]] && splitLines("\n") == [[], []])
+        #expect(splitLines("e\u{301}x\n👍🏽") == [["e\u{301}", "x"], ["👍🏽"]])
+        let e = TextEditor(text: "a\r\nb\rc\nü\u{301}")
+        #expect(e.text == "a\nb\rc\nü\u{301}")
+    }
+
     @Test func placeholderWhenEmpty() {
         var e = editor()
         var g = Grid(width: 20, height: 3)
@@ -166,12 +174,17 @@ import PrepdeckCore
         let keys: [Key] = [.char("a"), .char("b"), .char(" "), .enter, .backspace, .delete, .left, .right, .up, .down, .home, .end]
         for step in 0..<3000 {
             switch rng.next() % 20 {
-            case 0: e.paste("pasted words here\nand  a second\n\nline ")
+            case 0: e.paste(rng.next() % 2 == 0 ? "pasted words here\nand  a second\n\nline " : "日本語の テキスト é\u{301} 👍🏽 wide\nnext")
+            case 3: e.resize(width: 10 + Int(rng.next() % 30), height: 8)
             case 1: e.undo()
             case 2: e.redo()
             default: _ = e.handle(keys[Int(rng.next() % UInt64(keys.count))])
             }
             #expect(e.wordCount == truth(e.text), "step \(step)")
+            // The wrap kept per line (across undo and redo too) is the wrap of the text measured afresh.
+            var fresh = TextEditor(text: e.text)
+            fresh.resize(width: e.width, height: 8)
+            #expect(e.totalRows() == fresh.totalRows(), "step \(step)")
         }
     }
 }
