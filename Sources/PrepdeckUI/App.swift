@@ -134,7 +134,6 @@ public struct AppModel: Sendable {
         return StatsReport(catalog: catalog, progress: progress, settings: progress.settings, calendar: calendar, now: now)
     }
 
-    /// Keeps `positionSchedules` current after `progress` changed for `card`.
     /// Remembers the state before an action whose first effect appends `line` to the review log.
     mutating func markLogUndoPoint(line: String, card: String) {
         logUndoPoint = LogUndoPoint(line: line, card: card, tab: tab, review: review, practice: practice, progress: progress,
@@ -155,6 +154,7 @@ public struct AppModel: Sendable {
         refreshDue(now: now, force: true)
     }
 
+    /// Keeps `positionSchedules` current after `progress` changed for `card`.
     mutating func noteProgressChanged(_ card: String) {
         if let k = catalog.position(of: card) { positionSchedules[k] = progress.reviewedSchedule(card) }
     }
