@@ -105,6 +105,39 @@ func readLines(_ path: String) -> [String] {
         #expect((try? String(contentsOfFile: draft, encoding: .utf8)) == "first part and the rest")
     }
 
+    /// Issue 16, item 4: a write command while the app reviews in the same directory refuses with 75 and
+    /// writes nothing; once the app has quit it lands; every line of the log is whole.
+    @Test func aSecondWriterIsRefusedWhileTheAppReviews() throws {
+        let dir = tempDataDir(), other = tempDataDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let old = RFC3339.format(Date().addingTimeInterval(-40 * 86400))
+        try write(other + "/reviews.jsonl", (0..<50).map {
+            "{\"id\":\"imp\($0)\",\"card\":\"ask-on-call\",\"rating\":3,\"at\":\"\(old)\",\"mode\":\"review\"}"
+        }.joined(separator: "\n") + "\n")
+        #expect(try prepdeck(["export", other + "/export.json", "--format", "json", "--bank", seedBank], dataDir: other).status == 0)
+        let t = try launch(dir, "review")
+        t.waitFor(text: " new · ")
+        var rated = 0
+        for _ in 0..<3 {
+            t.send("Space")
+            t.waitFor(text: "── Model answer")
+            let r = try prepdeck(["import", other + "/export.json", "--bank", seedBank], dataDir: dir)
+            #expect(r.status == 75 && r.stderr.contains("another prepdeck"), "\(r.status) \(r.stderr)")
+            t.send("3")
+            rated += 1
+            t.waitFor(text: "\(rated) reviewed")
+        }
+        t.send("q")
+        t.waitFor(text: "Questions ")
+        t.send("q")
+        #expect(t.waitForExit().contains("EXIT=0"))
+        let r = try prepdeck(["import", other + "/export.json", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0 && r.stdout.contains("imported 50 reviews"), "\(r.status) \(r.stdout) \(r.stderr)")
+        let lines = readLines(dir + "/reviews.jsonl")
+        #expect(lines.count == rated + 50)
+        for line in lines { #expect((try? LogEntry.decode(line: ArraySlice(line.utf8))) != nil, "\(line)") }
+    }
+
     /// Issue 17, case 3: a second instance is read-only; its rating is refused on screen, not only in a banner.
     @Test func aRatingARunningInstanceCannotWriteIsNotShownAsDone() throws {
         let dir = tempDataDir()
