@@ -142,6 +142,14 @@ struct AppContext {
         }
         let unknown = progress.reviewedCount - matched
         if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
+        // A rating dated after now (a wrong clock, a hand-edited line) is kept, as the log is the truth, but said.
+        let tomorrow = SystemClock().now().addingTimeInterval(86400)
+        var future = 0
+        var latest: Date?
+        for s in catalogSchedules { if let at = s?.lastReview, at > tomorrow { future += 1; latest = max(latest ?? at, at) } }
+        if let latest {
+            warnings.append("reviews.jsonl: \(future) card(s) have a rating dated in the future (the latest \(RFC3339.format(latest))); their schedules count from that date")
+        }
         Timing.mark("unknown cards")
         let ctx = AppContext(catalog: catalog, store: store, settings: settings, progress: progress,
                              catalogSchedules: catalogSchedules, warnings: warnings)
