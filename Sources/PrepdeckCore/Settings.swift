@@ -15,6 +15,10 @@ public struct Settings: Sendable, Equatable {
     /// Cards left out of Review until a study day has passed: id → last buried day `YYYY-MM-DD`
     /// (extension of the format: `"buried": {"id": "2026-11-29"}`).
     public var buried: [String: String] = [:]
+    /// The interview date, `YYYY-MM-DD` (extension of the format: `"interview_date"`), or nil.
+    public var interviewDate: String?
+    /// The topics that matter for it (`"interview_topics"`); empty: every topic.
+    public var interviewTopics: [String] = []
 
     public init() {}
 
@@ -94,6 +98,14 @@ public struct Settings: Sendable, Equatable {
             }
             for m in members { s.buried[m.key] = m.value.string! }
         }
+        if let n = node["interview_date"], n.value != .null {
+            guard let v = n.string, RFC3339.parseDay(v) != nil else { throw fail(n, "interview_date", "a date \"YYYY-MM-DD\"") }
+            s.interviewDate = v
+        }
+        if let n = node["interview_topics"] {
+            guard let items = n.array, items.allSatisfy({ !($0.string ?? "").isEmpty }) else { throw fail(n, "interview_topics", "an array of topic ids") }
+            s.interviewTopics = items.map { $0.string! }
+        }
         return s
     }
 
@@ -133,9 +145,11 @@ public struct Settings: Sendable, Equatable {
             ("parameters", .arr(parameters.map { .number($0) })),
         ] + (suspended.isEmpty ? [] : [("suspended", .arr(suspended.map { .string($0) }))])
           + (buried.isEmpty ? [] : [("buried", .obj(buried.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
+          + (interviewDate.map { [("interview_date", .string($0))] } ?? [])
+          + (interviewTopics.isEmpty ? [] : [("interview_topics", .arr(interviewTopics.map { .string($0) }))])
         var members: [(key: String, value: JSONNode)] = known.map { (key: $0.0, value: JSONNode($0.1)) }
         if case let .object(old)? = base?.value {
-            let names = Set(known.map(\.0) + ["suspended", "buried"])
+            let names = Set(known.map(\.0) + ["suspended", "buried", "interview_date", "interview_topics"])
             members += old.filter { !names.contains($0.key) }
         }
         return .object(members)

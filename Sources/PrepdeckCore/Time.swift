@@ -104,6 +104,12 @@ public enum RFC3339 {
         }
     }
 
+    /// The day number (days since 1970-01-01) of a `YYYY-MM-DD` date, or nil when it is not a real date.
+    public static func parseDay(_ s: String) -> Int? {
+        guard s.utf8.count == 10, let d = parse(s + "T00:00:00Z") else { return nil }
+        return Int((d.timeIntervalSince1970 / 86400).rounded(.down))
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

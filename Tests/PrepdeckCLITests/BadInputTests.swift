@@ -121,3 +121,49 @@ extension BadInputTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "not a directory\n")
     }
 }
+
+/// Issue 12 (the first part): `plan` keeps the interview date in settings.json; `readiness --json` reports per topic.
+@Suite struct ReadinessCommandTests {
+    @Test func sixtyUnseenCardsInTwoTopicsAWeekAway() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-bank.json"
+        var questions: [String] = []
+        for k in 0..<60 {
+            let topic = k < 25 ? "alpha" : "beta"
+            questions.append("""
+                {"id": "q-\(k)", "title": "Question \(k)", "prompt": "Prompt \(k).", "difficulty": "easy", "kind": "technical",
+                 "topics": ["\(topic)"], "answer": "An answer.", "keyPoints": ["one", "two", "three"]}
+                """)
+        }
+        try write(bank, "{\"format\": \"prepdeck-bank\", \"version\": 1, \"deck\": {\"id\": \"r\", \"title\": \"R\"}, \"questions\": [" + questions.joined(separator: ",\n") + "]}")
+        let now = Date()
+        let offset = TimeZone.current.secondsFromGMT(for: now)
+        let today = StudyCalendar(utcOffsetSeconds: offset).day(of: now)
+        let date = RFC3339.formatDay(today + 7)
+        var r = try prepdeck(["readiness", "--bank", bank], dataDir: dir)
+        #expect(r.status == 64 && r.stderr.contains("no interview date: set one with prepdeck plan --interview"))
+        r = try prepdeck(["plan", "--interview", date, "--bank", bank], dataDir: dir)
+        #expect(r.status == 0 && r.stdout == "Interview \(date) (in 7 days); topics: all\n", "\(r.stdout) \(r.stderr)")
+        let settings = try JSONParser.parse(try String(contentsOfFile: dir + "/settings.json", encoding: .utf8))
+        #expect(settings["interview_date"]?.string == date)
+        r = try prepdeck(["readiness", "--json", "--bank", bank], dataDir: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        #expect(json["days_left"]?.int == 7 && json["interview_date"]?.string == date)
+        let topics = try #require(json["topics"]?.array)
+        #expect(topics.map { $0["topic"]?.string } == ["alpha", "beta"]) // equal recall (0): less seen first, then by id
+        #expect(topics.map { $0["cards"]?.int } == [25, 35] && topics.map { $0["never_seen"]?.int } == [25, 35])
+        #expect(topics.allSatisfy { $0["recall"]?.number == 0 && $0["coverage_seen"]?.number == 0 })
+        #expect(json["overall"]?["cards"]?.int == 60 && json["overall"]?["never_seen"]?.int == 60)
+        // Topics that matter, and clearing.
+        r = try prepdeck(["plan", "--interview", date, "--topic", "beta", "--bank", bank], dataDir: dir)
+        #expect(r.status == 0 && r.stdout.contains("topics: beta"))
+        r = try prepdeck(["readiness", "--json", "--bank", bank], dataDir: dir)
+        #expect(try JSONParser.parse(r.stdout)["overall"]?["cards"]?.int == 35)
+        #expect(try prepdeck(["plan", "--interview", date, "--topic", "gamma", "--bank", bank], dataDir: dir).status == 64)
+        #expect(try prepdeck(["plan", "--interview", "2026-02-30", "--bank", bank], dataDir: dir).status == 64)
+        r = try prepdeck(["plan", "--clear", "--bank", bank], dataDir: dir)
+        #expect(r.status == 0 && r.stdout == "Interview date cleared.\n")
+        #expect(try JSONParser.parse(try String(contentsOfFile: dir + "/settings.json", encoding: .utf8))["interview_date"] == nil)
+    }
+}
