@@ -37,6 +37,8 @@ public struct AppModel: Sendable {
     public var review = ReviewState()
     /// The Stats tab's figures, computed when the tab is shown (and again after a rating).
     public var statsReport: StatsReport?
+    /// Readiness for the interview date, when one is set (computed with `statsReport`).
+    public var readinessReport: ReadinessReport?
     /// Where the Stats tab gets every effective rating (the stats cache and the lines appended since, read by
     /// the store); nil: from `progress.history`, which reads the whole log.
     /// Given `StatsInput.knownCards` for this catalogue and progress.
@@ -123,6 +125,15 @@ public struct AppModel: Sendable {
             out.append(.saveDraft(card: c, text: ed.text))
         }
         return out
+    }
+
+    /// Readiness for `interview_date` (nil when none is set), from the joined schedules and the timed answers.
+    func makeReadiness(now: Date) -> ReadinessReport? {
+        guard let date = progress.settings.interviewDate, let day = RFC3339.parseDay(date) else { return nil }
+        let timed = Set(answers.compactMap { card, list in list.contains { $0.budgetSeconds != nil } ? card : nil })
+        return ReadinessReport(catalog: catalog, schedules: positionSchedules, scheduler: progress.scheduler,
+                               desiredRetention: progress.settings.desiredRetention, date: date, day: day,
+                               topics: progress.settings.interviewTopics, timed: timed, calendar: calendar, now: now)
     }
 
     /// The Stats figures now: from `statsInput` when it is set (the same cache as `stats --json`).
@@ -233,7 +244,7 @@ public struct AppModel: Sendable {
         }
         refreshDue(now: now)
         if tab == .review { fillReview(now: now, mono: m) }
-        if tab == .stats && statsReport == nil { statsReport = makeStatsReport(now: now) }
+        if tab == .stats && statsReport == nil { statsReport = makeStatsReport(now: now); readinessReport = makeReadiness(now: now) }
         if tab != .stats, case .key = msg { statsReport = nil } // fresh figures on the next visit
         browse.layout(bodyRect)
         browse.clamp(self)
@@ -342,7 +353,7 @@ public struct AppModel: Sendable {
         case .nextTab: tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!
         default:
             if tab == .stats, let report = statsReport {
-                let maxScroll = max(0, StatsScreen.contentHeight(width: bodyRect.width, report: report) - bodyRect.height)
+                let maxScroll = max(0, StatsScreen.contentHeight(width: bodyRect.width, report: report, readiness: readinessReport) - bodyRect.height)
                 let page = max(1, bodyRect.height - 2)
                 switch action {
                 case .down: statsScroll += 1
@@ -401,9 +412,9 @@ public struct AppModel: Sendable {
         case .review: drawReview(&g, in: body, now: now)
         case .stats:
             if let report = statsReport {
-                StatsScreen.draw(&g, in: body, report: report, theme: theme, scroll: statsScroll)
+                StatsScreen.draw(&g, in: body, report: report, readiness: readinessReport, theme: theme, scroll: statsScroll)
             } else {
-                StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), theme: theme, scroll: statsScroll)
+                StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), readiness: makeReadiness(now: now), theme: theme, scroll: statsScroll)
             }
         }
         if let b = banner {

@@ -13,12 +13,12 @@ public struct StatsScreen {
     static let eighths = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// Draws the screen into `r`, its content scrolled up by `scroll` lines (clamped).
-    public static func draw(_ g: inout Grid, in r: Rect, report: StatsReport, theme: Theme, scroll: Int) {
+    public static func draw(_ g: inout Grid, in r: Rect, report: StatsReport, readiness: ReadinessReport? = nil, theme: Theme, scroll: Int) {
         guard r.width > 0, r.height > 0 else { return }
         g.fill(r, style: theme.text)
         let inner = Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height)
         guard inner.width > 0 else { return }
-        let all = lines(width: inner.width, report: report, theme: theme)
+        let all = lines(width: inner.width, report: report, readiness: readiness, theme: theme)
         let top = max(0, min(scroll, all.count - inner.height))
         for (k, line) in all.dropFirst(top).prefix(inner.height).enumerated() {
             g.put(line, x: inner.x, y: inner.y + k, clip: inner)
@@ -30,18 +30,22 @@ public struct StatsScreen {
 
     /// How many lines the content takes in a rectangle `width` cells wide (for clamping the scroll offset:
     /// the largest useful offset is `contentHeight - height`).
-    public static func contentHeight(width: Int, report: StatsReport) -> Int {
-        lines(width: max(0, width - 2), report: report, theme: .monochrome).count
+    public static func contentHeight(width: Int, report: StatsReport, readiness: ReadinessReport? = nil) -> Int {
+        lines(width: max(0, width - 2), report: report, readiness: readiness, theme: .monochrome).count
     }
 
     // MARK: Content
 
     /// Every line of the content for a column `width` cells wide; no line is wider.
-    static func lines(width: Int, report: StatsReport, theme: Theme) -> [Line] {
+    static func lines(width: Int, report: StatsReport, readiness: ReadinessReport? = nil, theme: Theme) -> [Line] {
         guard width > 0 else { return [] }
         var out: [Line] = []
         out += summary(width: width, report: report, theme: theme)
         out.append([])
+        if let readiness {
+            out += ready(width: width, report: readiness, theme: theme)
+            out.append([])
+        }
         out += forecast(width: width, report: report, theme: theme)
         out.append([])
         out += heatmap(width: width, report: report, theme: theme)
@@ -253,6 +257,32 @@ public struct StatsScreen {
             let pct = "\(Int((t.mastery * 100).rounded()))%"
             line.append(Span(" " + pct.leftPadded(4), theme.bold))
             line.append(Span("  " + count.leftPadded(countW), theme.muted))
+            out.append(line)
+        }
+        return out
+    }
+
+    /// Ready for the interview (issue 12): the predicted recall on the day overall and per topic, weakest first,
+    /// with the cards never seen and the ones that would be forgotten by then.
+    static func ready(width: Int, report r: ReadinessReport, theme: Theme) -> [Line] {
+        let when = r.daysLeft > 1 ? "in \(r.daysLeft) days" : r.daysLeft == 1 ? "tomorrow" : r.daysLeft == 0 ? "today" : "passed"
+        var out: [Line] = [heading("Ready for \(r.date) — \(when)", "predicted recall on the day, weakest first", width: width, theme: theme)]
+        func pct(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
+        let o = r.overall
+        out += pack([[Span(pct(o.recall), theme.bold), Span(" overall", theme.text)],
+                     [Span("\(o.neverSeen)", o.neverSeen > 0 ? theme.warning : theme.text), Span(" cards never seen", theme.text)],
+                     [Span("\(o.forgotten)", o.forgotten > 0 ? theme.warning : theme.text), Span(" would be forgotten by then", theme.text)]],
+                    width: width, separator: Span(" · ", theme.muted))
+        guard !r.topics.isEmpty else { return out + [[Span("No cards in the chosen topics.", theme.muted)]] }
+        let notes = r.topics.map { "\($0.neverSeen) unseen · \($0.forgotten) forgotten" }
+        let noteW = min(notes.map(\.count).max() ?? 0, max(0, width / 2))
+        let nameW = max(4, min(r.topics.map { displayWidth($0.topic) }.max() ?? 8, max(8, width / 4)))
+        let barW = max(0, min(30, width - nameW - 1 - 5 - 2 - noteW))
+        for (t, note) in zip(r.topics, notes) {
+            var line: Line = [Span(fit(t.topic, nameW) + " ", theme.text)]
+            line += bar(t.recall, width: barW, theme: theme, style: t.recall < r.desiredRetention ? theme.warning : theme.success)
+            line.append(Span(" " + pct(t.recall).leftPadded(4), theme.bold))
+            line.append(Span("  " + note, theme.muted))
             out.append(line)
         }
         return out

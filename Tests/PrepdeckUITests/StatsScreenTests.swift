@@ -159,3 +159,45 @@ import Testing
         #expect(StatsScreen.heatLevel(5, peak: 0) == 0)
     }
 }
+
+/// Issue 12: the Ready part of the Stats tab, when an interview date is set.
+@Suite struct ReadyViewTests {
+    func model(width: Int, height: Int) -> AppModel {
+        // caching-product-catalog reviewed twice a month ago (review state); everything else unseen.
+        let entries: [LogEntry] = [
+            .review(ReviewEvent(id: "r1", card: "caching-product-catalog", rating: .good, at: now.addingTimeInterval(-30 * 86400))),
+            .review(ReviewEvent(id: "r2", card: "caching-product-catalog", rating: .good, at: now.addingTimeInterval(-30 * 86400 + 600))),
+        ]
+        var m = makeModel(entries: entries, width: width, height: height)
+        m.progress.settings.interviewDate = "2026-12-06" // a week after `now`
+        return m
+    }
+
+    @Test(arguments: [(80, 24), (40, 12)])
+    func theWeakestTopicComesFirst(size: (Int, Int)) {
+        var m = model(width: size.0, height: size.1)
+        m.press(.char("S"))
+        let ready = try! #require(m.readinessReport)
+        #expect(ready.daysLeft == 7 && ready.topics.first?.recall == 0)
+        #expect(Set(ready.topics.filter { $0.recall > 0 }.map(\.topic)) == ["caching", "system-design"])
+        var screen = m.screen()
+        // Scroll until the Ready part is all on screen (it comes right after the summary).
+        var seen = screen
+        for _ in 0..<12 where !seen.contains("caching ") { m.press(.char("j")); screen = m.screen(); seen += screen }
+        #expect(seen.contains("Ready for 2026-12-06"), "\(seen)")
+        #expect(seen.contains("cards never seen") && seen.contains("forgotten"), "\(seen)")
+        // The weakest topic (recall 0) is listed before caching, the only one with a reviewed card.
+        let rows = seen.components(separatedBy: "\n")
+        let weakest = ready.topics.first!.topic
+        let a = rows.firstIndex { $0.contains(String(weakest.prefix(8))) && $0.contains("%") }
+        let c = rows.firstIndex { $0.contains("caching") && $0.contains("%") && $0.contains("unseen") }
+        #expect(a != nil && c != nil && a! < c!, "\(seen)")
+        for line in screen.components(separatedBy: "\n") { #expect(displayWidth(line) <= size.0) }
+    }
+
+    @Test func noDateNoReadyPart() {
+        var m = makeModel()
+        m.press(.char("S"))
+        #expect(m.readinessReport == nil && !m.screen().contains("Ready for"))
+    }
+}
