@@ -15,6 +15,9 @@ public struct ReviewState: Sendable {
     public var editor: TextEditor?
     public var written: String?
     public var reviewedThisSession = 0
+    /// Cram (`prepdeck review --cram`): the cards still to go, lowest predicted recall first, whatever their
+    /// due dates; nil in ordinary review. Cram ratings are logged as practice.
+    public var cram: [String]?
 
     public init() {}
 }
@@ -47,14 +50,30 @@ extension AppModel {
                         settings: progress.settings, calendar: calendar, now: now, excluding: reviewExclusions(now: now))
     }
 
+    /// Starts cramming: every card of `topics` (all when empty) but the suspended ones, lowest retrievability now
+    /// first (never seen: 0), ties in bank order.
+    public mutating func startCram(topics: [String], now: Date, mono: Double) {
+        let wanted = Set(topics), suspended = Set(progress.settings.suspended)
+        var picked: [(r: Double, k: Int)] = []
+        for (k, q) in catalog.questions.enumerated() where !suspended.contains(q.id) && (wanted.isEmpty || q.topics.contains { wanted.contains($0) }) {
+            let s = positionSchedules[k] ?? CardSchedule()
+            let r = s.state == .new ? 0 : progress.scheduler.retrievability(s, at: now)
+            picked.append((r.isFinite ? r : 0, k))
+        }
+        picked.sort { $0.r != $1.r ? $0.r < $1.r : $0.k < $1.k }
+        review.cram = picked.map { catalog.questions[$0.k].id }
+        review.card = nil
+        tab = .review
+        fillReview(now: now, mono: mono)
+    }
+
     /// Puts the next card of the queue on screen if none is (or the current one left the queue).
     mutating func fillReview(now: Date, mono: Double) {
         if let c = review.card, review.revealed || review.editor != nil {
             _ = c
             return // keep the card being answered
         }
-        let q = dueQueue(now: now)
-        let next = q.next
+        let next = review.cram.map { $0.first } ?? dueQueue(now: now).next
         if next != review.card {
             review.card = next
             review.revealed = false
@@ -132,7 +151,7 @@ extension AppModel {
         let id = EventID.make(at: now, random: &rng)
         let ms = review.shownAt.map { Int(max(0, mono - $0) * 1000) }
         var effects: [Effect] = []
-        let event = ReviewEvent(id: id, card: card, rating: r, at: now, ms: ms, mode: .review)
+        let event = ReviewEvent(id: id, card: card, rating: r, at: now, ms: ms, mode: review.cram == nil ? .review : .practice)
         let line = LogEntry.review(event).jsonLine
         markLogUndoPoint(line: line, card: card)
         effects.append(.appendReview(line))
@@ -150,6 +169,7 @@ extension AppModel {
         noteProgressChanged(card)
         review.undoable.append((id, card))
         review.reviewedThisSession += 1
+        review.cram?.removeAll { $0 == card }
         review.card = nil
         review.revealed = false
         review.written = nil
@@ -173,6 +193,7 @@ extension AppModel {
         review.undoable.removeLast()
         progress.undo(last.review, card: last.card)
         noteProgressChanged(last.card)
+        if review.cram != nil { review.cram!.removeAll { $0 == last.card }; review.cram!.insert(last.card, at: 0) }
         review.reviewedThisSession = max(0, review.reviewedThisSession - 1)
         review.card = last.card
         review.revealed = false
@@ -192,6 +213,10 @@ extension AppModel {
         var progressLine: Line = [Span(" \(q.review.count) due", q.review.isEmpty ? t.muted : t.statusDue), Span(" · ", t.muted),
                                   Span("\(q.new.count) new", t.statusNew), Span(" · ", t.muted),
                                   Span("\(q.learning.count) learning", t.statusLearning)]
+        if let cram = review.cram {
+            progressLine = [Span(" Cram", t.accent.with(.bold)), Span(" · ", t.muted), Span("\(cram.count) left", t.statusDue),
+                            Span(" · lowest recall first (logged as practice)", t.muted)]
+        }
         if review.reviewedThisSession > 0 { progressLine += [Span(" · ", t.muted), Span("\(review.reviewedThisSession) reviewed", t.muted)] }
         g.put(progressLine, x: body.x, y: body.y, clip: body)
         let area = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 2)
@@ -254,6 +279,12 @@ extension AppModel {
         let t = theme
         g.box(r, style: t.border, title: "Review", titleStyle: t.title)
         let inner = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
+        if review.cram != nil {
+            let lines: [Line] = [[Span("Cram done: every chosen card has been through once.", t.success)], [],
+                                 [Span("\(review.reviewedThisSession) rated in this session (logged as practice).", t.text)]]
+            for (k, l) in lines.prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
+            return
+        }
         var lines: [Line] = [[Span("Nothing is due right now.", t.success)], []]
         if let next = q.nextDue {
             let local = next.addingTimeInterval(Double(calendar.utcOffsetSeconds))

@@ -235,5 +235,18 @@ struct PracticeCommand: ParsableCommand {
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "review", abstract: "Open the app straight into review of the due cards.")
     @OptionGroup var global: GlobalOptions
-    func run() throws { try runReporting { try launchTUI(global, start: .review) } }
+    @Flag(help: "Cram: every card (of --topic), lowest predicted recall first, whatever is due; ratings are logged as practice.")
+    var cram = false
+    @Option(help: "With --cram: only this topic (repeatable).") var topic: [String] = []
+
+    func validate() throws {
+        if !topic.isEmpty && !cram { throw ValidationError("--topic goes with --cram") }
+    }
+
+    func run() throws {
+        try runReporting {
+            guard cram else { try launchTUI(global, start: .review); return }
+            try launchTUI(global, start: .cram(topics: topic))
+        }
+    }
 }

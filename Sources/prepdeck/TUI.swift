@@ -7,7 +7,7 @@ import PrepdeckUI
 import Glibc
 #endif
 
-enum StartScreen { case browse, practice, review }
+enum StartScreen { case browse, practice, review, cram(topics: [String]) }
 
 /// Practice options from `prepdeck practice`; `startNow` when `--count` was given.
 struct PracticeLaunch {
@@ -22,6 +22,10 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         throw CLIError("the full-screen app needs a terminal; use `prepdeck list`, `show` or `stats` in scripts", code: 64)
     }
     let ctx = try AppContext.load(g, access: .write)
+    if case let .cram(topics) = start {
+        let known = Set(ctx.catalog.topicCounts.map(\.topic))
+        if let bad = topics.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+    }
     let env = ProcessInfo.processInfo.environment
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     let clock = SystemClock()
@@ -61,6 +65,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
             if p.startNow { _ = model.startPractice(p.options, now: clock.now(), mono: mono()) }
         }
     case .review: model.tab = .review
+    case let .cram(topics): model.startCram(topics: topics, now: clock.now(), mono: mono())
     }
     Timing.mark("drafts, answers")
     _ = model.update(.tick, now: clock.now(), mono: mono()) // fills the review queue before the first frame

@@ -202,3 +202,36 @@ import Testing
         #expect(m.screen().contains("my answer"))
     }
 }
+
+/// Issue 12: `review --cram`: every chosen card, lowest recall first, whatever is due; logged as practice.
+@Suite struct CramTests {
+    @Test func cramGoesThroughEveryChosenCardLowestRecallFirst() throws {
+        var m = ReviewTests().model() // caching-product-catalog: review, overdue; multi-region-social-app: seen an hour ago
+        m.startCram(topics: ["system-design"], now: now, mono: 0)
+        // system-design: caching-product-catalog (overdue, low recall), multi-region-social-app (just seen): never-seen first (none here).
+        #expect(Set(m.review.cram ?? []) == ["caching-product-catalog", "multi-region-social-app"] && m.review.cram?.count == 2)
+        let rOf = { (id: String) in m.progress.scheduler.retrievability(m.progress.schedule(id), at: now) }
+        #expect(rOf(m.review.cram![0]) <= rOf(m.review.cram![1]))
+        let first = try #require(m.review.card)
+        #expect(first == m.review.cram![0] && m.tab == .review)
+        var s = m.screen()
+        #expect(s.contains("Cram · 2 left"))
+        m.press(.char(" "))
+        let effects = m.press(.char("3"))
+        guard case let .appendReview(line)? = effects.first, case let .review(e) = try LogEntry.decode(line: ArraySlice(line.utf8)) else {
+            Issue.record("no rating logged"); return
+        }
+        #expect(e.card == first && e.mode == .practice)
+        #expect(m.review.cram?.count == 1 && m.review.card != first)
+        m.press(.char("u"))
+        #expect(m.review.card == first && m.review.cram?.first == first && m.review.cram?.count == 2)
+        m.press(.char(" "), .char("3"))
+        m.press(.char(" "), .char("4"))
+        s = m.screen()
+        #expect(m.review.card == nil && s.contains("Cram done"))
+        // Never-seen cards count as recall 0, so they come first; every topic when none is given.
+        m.startCram(topics: [], now: now, mono: 0)
+        #expect(m.review.cram?.count == m.catalog.questions.count)
+        #expect(m.progress.schedule(m.review.cram![0]).state == .new)
+    }
+}
