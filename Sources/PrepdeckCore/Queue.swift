@@ -33,17 +33,26 @@ public struct DueQueue: Sendable, Equatable {
 
     /// The queue of `count` cards in rank order, given by position: `id(k)` and its schedule `schedule(k)`
     /// (nil: never reviewed), e.g. a catalogue joined to the progress once instead of a look-up a card.
+    ///
+    /// With a `plan` (an interview date ahead), the day's new-card limit is the plan's quota when that is
+    /// higher than `new_per_day`, and the chosen topics' new cards come first.
     public init(count: Int, id: (Int) -> String, schedule: (Int) -> CardSchedule?, progress: StudyProgress, settings: Settings,
-                calendar: StudyCalendar, now: Date, excluding: Set<String> = []) {
+                calendar: StudyCalendar, now: Date, excluding: Set<String> = [], plan: InterviewPlan? = nil) {
         let today = calendar.day(of: now)
         newIntroducedToday = DueQueue.newCardsIntroduced(onDay: today, progress: progress, calendar: calendar)
-        newLeftToday = max(0, settings.newPerDay - newIntroducedToday)
+        let limit = plan.map { max(settings.newPerDay, $0.newQuota(introducedToday: newIntroducedToday)) } ?? settings.newPerDay
+        newLeftToday = max(0, limit - newIntroducedToday)
         var learningDue: [(due: Date, rank: Int, id: String)] = []
         var reviewDue: [(due: Date, rank: Int, id: String)] = []
+        var otherNew: [String] = []
         for rank in 0..<count {
             if !excluding.isEmpty && excluding.contains(id(rank)) { continue }
             guard let s = schedule(rank), s.state != .new else {
-                if new.count < newLeftToday { new.append(id(rank)) }
+                if let plan, !plan.isChosen(rank) {
+                    if otherNew.count < newLeftToday { otherNew.append(id(rank)) }
+                } else if new.count < newLeftToday {
+                    new.append(id(rank))
+                }
                 continue
             }
             guard let due = s.due else { continue }
@@ -58,6 +67,7 @@ public struct DueQueue: Sendable, Equatable {
         }
         learning = learningDue.sorted(by: order).map(\.id)
         review = reviewDue.sorted(by: order).map(\.id)
+        if new.count < newLeftToday { new += otherNew.prefix(newLeftToday - new.count) }
     }
 
     /// How many cards had their first effective review on study day `day`.
@@ -91,5 +101,46 @@ public struct DueQueue: Sendable, Equatable {
             if d < days { out[d] += 1 }
         }
         return out
+    }
+}
+
+/// A plan to the interview date (docs/scheduling.md, "Readiness"): every chosen card seen before the day, the
+/// unseen ones spread evenly over the study days left.
+public struct InterviewPlan: Sendable {
+    /// The interview's study day, and today's.
+    public var day: Int
+    public var today: Int
+    /// Chosen cards never rated, now.
+    public var unseenChosen: Int
+    /// Whether the card at a catalogue position is of a chosen topic.
+    public var chosen: [Bool]
+
+    /// Study days before the interview day, today included.
+    public var daysLeft: Int { day - today }
+
+    public func isChosen(_ rank: Int) -> Bool { rank < chosen.count ? chosen[rank] : false }
+
+    /// New cards for today: the unseen ones (with those introduced today) over the days left, rounded up; all of
+    /// them on the interview day itself.
+    public func newQuota(introducedToday: Int) -> Int {
+        let total = unseenChosen + introducedToday
+        return daysLeft <= 1 ? total : (total + daysLeft - 1) / daysLeft
+    }
+
+    /// The plan for `settings.interviewDate` on this catalogue (its questions' topics) joined to the schedules;
+    /// nil when no date is set or the day has passed.
+    public init?(settings: Settings, questions: [Question], schedules: [CardSchedule?], calendar: StudyCalendar, now: Date) {
+        guard let date = settings.interviewDate, let d = RFC3339.parseDay(date) else { return nil }
+        day = d
+        today = calendar.day(of: now)
+        guard day >= today else { return nil }
+        let wanted = Set(settings.interviewTopics)
+        let excluded = Set(settings.suspended)
+        chosen = questions.map { q in wanted.isEmpty || q.topics.contains { wanted.contains($0) } }
+        var unseen = 0
+        for k in questions.indices where chosen[k] && !excluded.contains(questions[k].id) {
+            if ((k < schedules.count ? schedules[k] : nil)?.state ?? .new) == .new { unseen += 1 }
+        }
+        unseenChosen = unseen
     }
 }

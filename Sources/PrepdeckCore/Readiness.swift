@@ -59,6 +59,8 @@ public struct ReadinessReport: Sendable, Equatable {
     /// The topics that matter (empty: every topic).
     public var chosenTopics: [String]
     public var overall: Figures
+    /// The plan's new cards for today (`InterviewPlan`, at least `new_per_day`), when the caller worked it out.
+    public var planNewToday: Int?
     /// Per topic, weakest first (lowest recall; ties: less seen, then by id).
     public var topics: [Figures]
 
@@ -108,7 +110,18 @@ public struct ReadinessReport: Sendable, Equatable {
             ("desired_retention", .number(desiredRetention)),
             ("topics_chosen", .arr(chosenTopics.map { .string($0) })),
             ("overall", overall.json(topicKey: false)),
+            ("plan_new_today", .int(planNewToday)),
             ("topics", .arr(topics.map { $0.json(topicKey: true) })),
         ])
+    }
+}
+
+extension ReadinessReport {
+    /// Sets `planNewToday` from the plan to this date on the same catalogue and progress.
+    public mutating func addPlan(settings: Settings, questions: [Question], schedules: [CardSchedule?], progress: StudyProgress,
+                                 calendar: StudyCalendar, now: Date) {
+        guard let plan = InterviewPlan(settings: settings, questions: questions, schedules: schedules, calendar: calendar, now: now) else { return }
+        let introduced = DueQueue.newCardsIntroduced(onDay: plan.today, progress: progress, calendar: calendar)
+        planNewToday = max(0, max(settings.newPerDay, plan.newQuota(introducedToday: introduced)) - introduced)
     }
 }

@@ -131,9 +131,12 @@ public struct AppModel: Sendable {
     func makeReadiness(now: Date) -> ReadinessReport? {
         guard let date = progress.settings.interviewDate, let day = RFC3339.parseDay(date) else { return nil }
         let timed = Set(answers.compactMap { card, list in list.contains { $0.budgetSeconds != nil } ? card : nil })
-        return ReadinessReport(catalog: catalog, schedules: positionSchedules, scheduler: progress.scheduler,
-                               desiredRetention: progress.settings.desiredRetention, date: date, day: day,
-                               topics: progress.settings.interviewTopics, timed: timed, calendar: calendar, now: now)
+        var r = ReadinessReport(catalog: catalog, schedules: positionSchedules, scheduler: progress.scheduler,
+                                desiredRetention: progress.settings.desiredRetention, date: date, day: day,
+                                topics: progress.settings.interviewTopics, timed: timed, calendar: calendar, now: now)
+        r.addPlan(settings: progress.settings, questions: catalog.questions, schedules: positionSchedules, progress: progress,
+                  calendar: calendar, now: now)
+        return r
     }
 
     /// The Stats figures now: from `statsInput` when it is set (the same cache as `stats --json`).

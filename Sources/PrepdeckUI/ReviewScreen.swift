@@ -46,8 +46,9 @@ extension AppModel {
 
     public func dueQueue(now: Date) -> DueQueue {
         let qs = catalog.questions, schedules = positionSchedules
+        let plan = InterviewPlan(settings: progress.settings, questions: qs, schedules: schedules, calendar: calendar, now: now)
         return DueQueue(count: qs.count, id: { qs[$0].id }, schedule: { schedules[$0] }, progress: progress,
-                        settings: progress.settings, calendar: calendar, now: now, excluding: reviewExclusions(now: now))
+                        settings: progress.settings, calendar: calendar, now: now, excluding: reviewExclusions(now: now), plan: plan)
     }
 
     /// Starts cramming: every card of `topics` (all when empty) but the suspended ones, lowest retrievability now

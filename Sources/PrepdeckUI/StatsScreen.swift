@@ -273,6 +273,9 @@ public struct StatsScreen {
                      [Span("\(o.neverSeen)", o.neverSeen > 0 ? theme.warning : theme.text), Span(" cards never seen", theme.text)],
                      [Span("\(o.forgotten)", o.forgotten > 0 ? theme.warning : theme.text), Span(" would be forgotten by then", theme.text)]],
                     width: width, separator: Span(" · ", theme.muted))
+        if let n = r.planNewToday, r.overall.neverSeen > 0 {
+            out.append([Span("Plan: ", theme.muted), Span("\(n) new today", theme.accent), Span(" in Review, to see every chosen card before the day", theme.muted)])
+        }
         guard !r.topics.isEmpty else { return out + [[Span("No cards in the chosen topics.", theme.muted)]] }
         let notes = r.topics.map { "\($0.neverSeen) unseen · \($0.forgotten) forgotten" }
         let noteW = min(notes.map(\.count).max() ?? 0, max(0, width / 2))

@@ -80,9 +80,13 @@ struct ReadinessCommand: ParsableCommand {
             let timed = Set(answers.items.filter { $0.budgetSeconds != nil }.map(\.card))
             let now = ctx.clock.now()
             let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
-            let report = ReadinessReport(catalog: ctx.catalog, schedules: ctx.catalogSchedules, scheduler: ctx.progress.scheduler,
+            var report = ReadinessReport(catalog: ctx.catalog, schedules: ctx.catalogSchedules, scheduler: ctx.progress.scheduler,
                                          desiredRetention: ctx.settings.desiredRetention, date: date, day: day,
                                          topics: at == nil ? ctx.settings.interviewTopics : [], timed: timed, calendar: calendar, now: now)
+            if at == nil {
+                report.addPlan(settings: ctx.settings, questions: ctx.catalog.questions, schedules: ctx.catalogSchedules,
+                               progress: ctx.progress, calendar: calendar, now: now)
+            }
             if json { printJSON(report.toJSON()); return }
             FileHandle.standardOutput.write(Data(terminalSafe(readinessText(report), keepNewlines: true).utf8))
         }
@@ -103,6 +107,7 @@ func readinessText(_ r: ReadinessReport) -> String {
         + "  " + "timed".leftPad(9) + "  " + "never seen".leftPad(10) + "  " + "forgotten".leftPad(9) + "\n"
     for t in r.topics { out += row(t, t.topic) }
     out += row(r.overall, "overall")
+    if let n = r.planNewToday { out += "\nThe plan: \(n) new card(s) today, so that every chosen card is seen before \(r.date).\n" }
     out += "\nrecall: mean predicted recall of the topic's cards on \(r.date) at 09:00 (never seen: 0). forgotten: seen, but under 50 %.\n"
     return out
 }

@@ -155,6 +155,7 @@ extension BadInputTests {
         #expect(topics.map { $0["cards"]?.int } == [25, 35] && topics.map { $0["never_seen"]?.int } == [25, 35])
         #expect(topics.allSatisfy { $0["recall"]?.number == 0 && $0["coverage_seen"]?.number == 0 })
         #expect(json["overall"]?["cards"]?.int == 60 && json["overall"]?["never_seen"]?.int == 60)
+        #expect(json["plan_new_today"]?.int == 10) // ⌈60 / 7⌉ = 9, but new_per_day (10) is higher
         // Topics that matter, and clearing.
         r = try prepdeck(["plan", "--interview", date, "--topic", "beta", "--bank", bank], dataDir: dir)
         #expect(r.status == 0 && r.stdout.contains("topics: beta"))

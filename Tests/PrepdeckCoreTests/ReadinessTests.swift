@@ -53,7 +53,7 @@ import Testing
         #expect(only.topics.map(\.topic) == ["testing"] && only.overall.cards == 1)
         // JSON keys.
         guard case let .object(members) = r.toJSON() else { Issue.record("not an object"); return }
-        #expect(members.map(\.key) == ["interview_date", "at", "days_left", "desired_retention", "topics_chosen", "overall", "topics"])
+        #expect(members.map(\.key) == ["interview_date", "at", "days_left", "desired_retention", "topics_chosen", "overall", "plan_new_today", "topics"])
     }
 
     @Test func theInterviewFieldsRoundTripAndBadDatesAreRefused() throws {

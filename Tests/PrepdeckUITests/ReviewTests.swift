@@ -235,3 +235,51 @@ import Testing
         #expect(m.progress.schedule(m.review.cram![0]).state == .new)
     }
 }
+
+/// Issue 12: with an interview date, the Review queue spreads the unseen cards of the chosen topics so that
+/// every one is seen before the day (a fixed clock, seven simulated days).
+@Suite struct InterviewPlanTests {
+    func bank(_ n: Int) -> [Question] {
+        (0..<n).map { k in question("plan-\(k)", "Plan question \(k)", topics: [k < 25 ? "alpha" : "beta"]) }
+            + [question("other-0", "Another topic", topics: ["gamma"]), question("other-1", "Another topic 2", topics: ["gamma"])]
+    }
+
+    @Test func sixtyUnseenCardsAreAllSeenBeforeTheInterview() {
+        var m = makeModel(bank(60), width: 100, height: 30)
+        m.progress.settings.newPerDay = 5
+        m.progress.settings.learningStepsMinutes = [] // a Good graduates at once: one rating a new card
+        m.progress.settings.interviewDate = RFC3339.formatDay(m.calendar.day(of: now) + 7)
+        m.progress.settings.interviewTopics = ["alpha", "beta"]
+        m.press(.char("R"))
+        var perDay: [Int] = []
+        var seenBefore = Set<String>()
+        for day in 0..<7 {
+            let t = now.addingTimeInterval(Double(day) * 86400)
+            _ = m.update(.tick, now: t)
+            var rated = 0
+            let before = seenBefore.count
+            while let card = m.review.card, rated < 200 {
+                _ = m.update(.key(.char(" ")), now: t)
+                _ = m.update(.key(.char("3")), now: t)
+                if card.hasPrefix("plan-") { seenBefore.insert(card) }
+                rated += 1
+            }
+            perDay.append(seenBefore.count - before) // new chosen cards seen that day (the rest were reviews)
+        }
+        #expect(seenBefore.count == 60, "\(perDay)")
+        #expect(perDay[0] == 9, "\(perDay)") // ⌈60 / 7⌉, above new_per_day (5)
+        // 9, 9, 9, 9, 8, 8, 8 new a day: the chosen topics' cards first, so the other topic's wait (the quota left no room).
+        #expect(perDay == [9, 9, 9, 9, 8, 8, 8], "\(perDay)")
+        #expect(m.progress.schedule("other-0").state == .new && m.progress.schedule("other-1").state == .new)
+    }
+
+    @Test func withoutADateTheDailyLimitHolds() {
+        var m = makeModel(bank(60), width: 100, height: 30)
+        m.progress.settings.newPerDay = 5
+        m.progress.settings.learningStepsMinutes = []
+        m.press(.char("R"))
+        var rated = 0
+        while m.review.card != nil && rated < 100 { m.press(.char(" "), .char("3")); rated += 1 }
+        #expect(rated == 5)
+    }
+}
