@@ -177,6 +177,8 @@ public struct Bank: Sendable, Equatable {
     public var questions: [Question]
     /// Where this bank's folded search texts can be read without its questions' texts (the bank index).
     public var searchTexts: (any SearchTextSource)?
+    /// What was wrong but not fatal (bytes that are not UTF-8, read as U+FFFD), one line each, `FILE:LINE:COLUMN: …`.
+    public var warnings: [String] = []
     public init(file: String, deck: Deck, questions: [Question], searchTexts: (any SearchTextSource)? = nil) {
         self.file = file; self.deck = deck; self.questions = questions; self.searchTexts = searchTexts
     }
@@ -214,19 +216,70 @@ public enum BankFormat {
     /// not handle (an error, an escaped or non-ASCII key, a repeated field, a non-integer number…) is
     /// decoded again by `decodeGeneral`, so results and messages are the same either way (BankDecodeTests).
     public static func decode(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
-        let fast = bytes.withUnsafeBufferPointer { decodeFast($0, file: file) }
-        if let fast { return fast }
-        return try decodeGeneral(bytes, file: file)
+        try bytes.withUnsafeBufferPointer { (b) throws(BankError) -> Bank in try decode(b, file: file) }
     }
 
     /// `decode` for bytes that the caller keeps valid until it returns (BankLoader's file buffer).
     public static func decode(_ buffer: UnsafeBufferPointer<UInt8>, file: String) throws(BankError) -> Bank {
-        if let bank = decodeFast(buffer, file: file) { return bank }
+        // Bytes that are not UTF-8 are read as U+FFFD (docs/data-format.md) by the general path, which says where.
+        if firstInvalidUTF8(buffer) == nil, let bank = decodeFast(buffer, file: file) { return bank }
         return try decodeGeneral(Array(buffer), file: file)
+    }
+
+    /// A bank should be UTF-8 (RFC 8259): where it is not, the first bad byte, for a warning (the text reads on
+    /// with U+FFFD in its place).
+    static func utf8Warning(_ b: UnsafeBufferPointer<UInt8>, file: String) -> String? {
+        guard let bad = firstInvalidUTF8(b) else { return nil }
+        var line = 1, lineStart = 0
+        for k in 0..<bad where b[k] == 0x0A { line += 1; lineStart = k + 1 }
+        // Columns count Unicode scalars, as the parser's do: the lead bytes before the bad one.
+        var column = 1
+        for k in lineStart..<bad where b[k] & 0xC0 != 0x80 { column += 1 }
+        let hex = String(b[bad], radix: 16, uppercase: true)
+        return "\(file):\(line):\(column): invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex)), shown as \u{FFFD}: save the bank as UTF-8"
+    }
+
+    /// The offset of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629: no overlong
+    /// forms, no surrogates, nothing above U+10FFFF), or nil.
+    public static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = b.count
+        var i = 0
+        while i < n {
+            // ASCII runs, eight bytes at a time.
+            while i + 8 <= n, UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            func cont(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+            if c >= 0xC2 && c <= 0xDF {
+                guard cont(1) else { return i }
+                i += 2
+            } else if c >= 0xE0 && c <= 0xEF {
+                guard cont(1), cont(2) else { return i }
+                let c1 = b[i + 1]
+                if (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) { return i }
+                i += 3
+            } else if c >= 0xF0 && c <= 0xF4 {
+                guard cont(1), cont(2), cont(3) else { return i }
+                let c1 = b[i + 1]
+                if (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F) { return i }
+                i += 4
+            } else {
+                return i
+            }
+        }
+        return nil
     }
 
     /// The general decoder: parses the JSON tree, then checks it field by field with precise messages.
     public static func decodeGeneral(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
+        let warning = bytes.withUnsafeBufferPointer { utf8Warning($0, file: file) }
+        var bank = try decodeTree(bytes, file: file)
+        if let warning { bank.warnings = [warning] }
+        return bank
+    }
+
+    static func decodeTree(_ bytes: [UInt8], file: String) throws(BankError) -> Bank {
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
@@ -292,6 +345,7 @@ public enum BankFormat {
     /// object, in order. Nil when the fast path does not take the file (then `decode` it: an error, or a
     /// bank that is loaded whole each time instead of from an index).
     public static func decodeIndexed(_ buffer: UnsafeBufferPointer<UInt8>, file: String) -> (bank: Bank, ranges: [Range<Int>])? {
+        guard firstInvalidUTF8(buffer) == nil else { return nil } // not indexed: `decode` reads it, and warns, each time
         let result = try? JSONParser.run(buffer) { (p: inout JSONParser) throws(JSONSyntaxError) -> (Bank, [Range<Int>])? in
             var d = FastDecoder(file: file, expected: p.bytes.count / 400)
             d.recordRanges = true
@@ -757,6 +811,8 @@ extension String {
 public struct Catalog: Sendable {
     public private(set) var questions: [Question]
     public private(set) var banks: [(file: String, deck: Deck, count: Int)]
+    /// The banks' warnings (`Bank.warnings`), in bank order.
+    public private(set) var warnings: [String]
     private let ids: IDIndex
     private var searchSources: [(any SearchTextSource)?]
 
@@ -777,6 +833,7 @@ public struct Catalog: Sendable {
 
     public init(banks: [Bank]) throws(BankError) {
         self.banks = banks.map { ($0.file, $0.deck, $0.questions.count) }
+        warnings = banks.flatMap(\.warnings)
         searchSources = banks.map(\.searchTexts)
         if banks.count == 1 {
             // One bank: its decoder already checked that its ids are unique; keep its array (no copy).

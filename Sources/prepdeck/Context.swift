@@ -129,7 +129,7 @@ struct AppContext {
         Timing.mark("load progress")
         let catalog = try banks.wait()
         Timing.mark("load banks (in parallel)")
-        var warnings = loaded.warnings.map(\.description)
+        var warnings = catalog.warnings + loaded.warnings.map(\.description)
         let progress = loaded.progress
         // One pass over the catalogue: each question's schedule, and how many logged cards it lacks
         // (its ids are unique, so the matched ones are as many as the questions with a schedule).

@@ -262,6 +262,7 @@ struct DoctorCommand: ParsableCommand {
                 let paths = try AppContext.bankPaths(global, dataDir: dir)
                 let catalog = try BankLoader.load(paths: paths)
                 for b in catalog.banks { report(true, "bank \(b.file): \(b.count) questions (\(b.deck.title))") }
+                for w in catalog.warnings { report(false, w) }
             } catch {
                 report(false, "bank: \((error as? BankLoader.LoadError)?.message ?? "\(error)")")
             }

@@ -43,6 +43,8 @@ import PrepdeckCore
         Case(name: "empty bank", bank: [], status: 65, message: "BANK:1:1: empty document: expected a JSON value"),
         Case(name: "binary garbage", bank: [0xAC, 0x00, 0xFF, 0x13] + Array(repeating: 0x99, count: 500), status: 65, message: "BANK:1:1: unexpected byte 0xAC"),
         Case(name: "100,000 nested [", bank: Array(repeating: UInt8(ascii: "["), count: 100_000), status: 65, message: "BANK:1:257: nesting too deep"),
+        Case(name: "invalid UTF-8", bank: bytes(seed.replacingOccurrences(of: "\"Caching strategy", with: "\"Caching \u{1}strategy"))
+                .map { $0 == 0x01 ? 0xFF : $0 }, status: 0, message: "invalid UTF-8 (byte 0xFF), shown as \u{FFFD}: save the bank as UTF-8"),
         Case(name: "a BOM is read past", bank: [0xEF, 0xBB, 0xBF] + bytes(seed), status: 0, message: ""),
         Case(name: "duplicate ids across banks", args: ["list", "--bank", seedBank], status: 65,
              message: "BANK:9:5: duplicate question id \"caching-product-catalog\" (first defined at \(seedBank):9:5)"),
