@@ -120,10 +120,7 @@ public struct AppModel: Sendable {
     public mutating func draftsToFlush(mono: Double) -> [Effect] {
         var out: [Effect] = []
         if practice.phase == .answering, let e = saveDraftEffect(mono: mono, force: true) { out.append(e) }
-        if let ed = review.editor, let c = review.card, drafts[c] != (ed.text.isEmpty ? nil : ed.text) {
-            drafts[c] = ed.text.isEmpty ? nil : ed.text
-            out.append(.saveDraft(card: c, text: ed.text))
-        }
+        if let e = reviewDraftEffect(mono: mono, force: true) { out.append(e) }
         return out
     }
 
@@ -230,6 +227,7 @@ public struct AppModel: Sendable {
         if let ms = practice.msToNextSecond() { consider(ms) }
         // An unsaved draft is written within a second or two.
         if practice.phase == .answering && practice.editor.version != practice.savedVersion { consider(1000) }
+        if let ed = review.editor, ed.version != review.savedVersion { consider(1000) }
         return wait
     }
 
@@ -241,10 +239,11 @@ public struct AppModel: Sendable {
         let m = mono ?? now.timeIntervalSince1970
         practice.advanceClock(to: m)
         var effects = dispatch(msg, now: now, mono: m)
-        if practice.phase == .answering, !effects.contains(where: { if case .saveDraft = $0 { return true }; return false }),
-           let save = saveDraftEffect(mono: m) {
+        let saving = effects.contains { if case .saveDraft = $0 { return true }; return false }
+        if practice.phase == .answering, !saving, let save = saveDraftEffect(mono: m) {
             effects.append(save) // autosave, at most a second behind the typing
         }
+        if tab == .review, !saving, let save = reviewDraftEffect(mono: m) { effects.append(save) }
         refreshDue(now: now)
         if tab == .review { fillReview(now: now, mono: m) }
         if tab == .stats && statsReport == nil { statsReport = makeStatsReport(now: now); readinessReport = makeReadiness(now: now) }

@@ -18,6 +18,9 @@ public struct ReviewState: Sendable {
     /// Cram (`prepdeck review --cram`): the cards still to go, lowest predicted recall first, whatever their
     /// due dates; nil in ordinary review. Cram ratings are logged as practice.
     public var cram: [String]?
+    /// The editor's version last written as a draft, and when (autosave, as in Practice).
+    var savedVersion = 0
+    var savedAt: Double = 0
 
     public init() {}
 }
@@ -126,6 +129,8 @@ extension AppModel {
             var ed = TextEditor(text: drafts[card] ?? "")
             ed.resize(width: max(10, width - 6), height: max(3, height / 2))
             review.editor = ed
+            review.savedVersion = ed.version
+            review.savedAt = mono
         case .filter, .sort:
             guard let card = review.card else { return [] }
             var s = progress.settings
@@ -144,6 +149,18 @@ extension AppModel {
         default: return nil
         }
         return []
+    }
+
+    /// The Review editor's text as a draft when it changed at least a second ago (`force`: at once), so that
+    /// what is typed there trails on disk by about a second, as in Practice.
+    mutating func reviewDraftEffect(mono: Double, force: Bool = false) -> Effect? {
+        guard let ed = review.editor, let card = review.card, ed.version != review.savedVersion else { return nil }
+        if !force && mono - review.savedAt < 1 { return nil }
+        review.savedVersion = ed.version
+        review.savedAt = mono
+        let text = ed.text
+        drafts[card] = text.isEmpty ? nil : text
+        return .saveDraft(card: card, text: text)
     }
 
     /// Logs a rating (mode review, with the time spent), then shows the next card.

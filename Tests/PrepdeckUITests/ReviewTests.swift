@@ -283,3 +283,22 @@ import Testing
         #expect(rated == 5)
     }
 }
+
+/// The Review editor (`e`) autosaves its draft like Practice's, about a second behind the typing (found by
+/// scripts/crash-test: text typed there was lost to kill -9 until Esc or Ctrl-S).
+@Suite struct ReviewDraftTests {
+    @Test func typingInTheReviewEditorIsSavedWithinASecond() {
+        var m = ReviewTests().model()
+        let card = m.review.card!
+        _ = m.update(.key(.char("e")), now: now, mono: 100)
+        var effects: [Effect] = []
+        for c in "my answer" { effects += m.update(.key(.char(c)), now: now, mono: 100.2) }
+        #expect(!effects.contains { if case .saveDraft = $0 { return true }; return false }) // not every key
+        #expect(m.tickIntervalMs(now: now) == 1000)
+        effects = m.update(.tick, now: now, mono: 101.3)
+        #expect(effects == [.saveDraft(card: card, text: "my answer")])
+        #expect(m.update(.tick, now: now, mono: 103).isEmpty) // nothing new to save
+        for c in " more" { _ = m.update(.key(.char(c)), now: now, mono: 103.1) }
+        #expect(m.draftsToFlush(mono: 103.2) == [.saveDraft(card: card, text: "my answer more")]) // a signal: at once
+    }
+}
