@@ -281,10 +281,14 @@ struct DoctorCommand: ParsableCommand {
                 chmod(dir, 0o700)
                 report(true, "directory mode was \(String(st.st_mode & 0o777, radix: 8)); set to 700")
             }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-            for n in names where n.contains(".tmp-") {
-                FileIO.remove(dir + "/" + n)
-                report(true, "removed leftover temporary file \(n)")
+            // Temporary files of an atomic replace cut short (kill -9 between write and rename): the directory's
+            // own, the drafts', the imported banks'. Safe: this doctor holds the lock, so no write is under way.
+            for sub in ["", "drafts/", "banks/", "exports/"] {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/" + sub)) ?? []
+                for n in names.sorted() where n.contains(".tmp-") {
+                    FileIO.remove(dir + "/" + sub + n)
+                    report(true, "removed leftover temporary file \(sub)\(n)")
+                }
             }
             do {
                 let s = try store.readSettings()

@@ -363,6 +363,20 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         #expect(r.status == 73 && r.stderr.contains("cannot write \(dir)/reviews.jsonl"), "\(r.status) \(r.stderr)")
     }
 
+    /// Found by scripts/crash-test: kill -9 between an atomic replace's write and its rename leaves `NAME.tmp-PID`
+    /// in drafts/; doctor removes those too, and they are never read as drafts.
+    @Test func doctorRemovesLeftoverTemporaryFilesInDrafts() throws {
+        let dir = tempDataDir()
+        try write(dir + "/drafts/caching-product-catalog.md", "kept")
+        try write(dir + "/drafts/caching-product-catalog.md.tmp-4242", "half")
+        try write(dir + "/settings.json.tmp-77", "{")
+        let r = try prepdeck(["doctor", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("removed leftover temporary file drafts/caching-product-catalog.md.tmp-4242"))
+        #expect(r.stdout.contains("removed leftover temporary file settings.json.tmp-77"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/drafts") == ["caching-product-catalog.md"])
+    }
+
     @Test func doctorRepairsATornLineAndReportsBadOnes() throws {
         let dir = tempDataDir()
         try write(dir + "/reviews.jsonl", "{\"id\":\"1\",\"card\":\"caching-product-catalog\",\"rating\":3,\"at\":\"2026-11-01T10:00:00Z\"}\n{\"id\":\"2\",\"ca")
