@@ -6,24 +6,27 @@ import Foundation
 /// (days roll over at 04:00 local) and `now`:
 /// - `learning`: learning and relearning cards due now, earliest due first;
 /// - `review`: review cards due now, most overdue (earliest due) first;
+/// - `ahead`: with an interview plan, the review cards it pulls into today before their due time;
 /// - `new`: cards never reviewed, in bank order, at most `newLeftToday` of them;
 /// - `nextDue`: the earliest due time after `now` among learning and review cards (nil if none);
-/// - `next`: the card to show: learning first, then review, then new.
+/// - `next`: the card to show: learning first, then review, then ahead, then new.
 /// Ties keep bank order. Cards in `excluding` (buried, suspended) are left out entirely.
 public struct DueQueue: Sendable, Equatable {
     public var learning: [String] = []
     public var review: [String] = []
     public var new: [String] = []
+    /// Review cards not due yet that an interview plan reviews today (`InterviewPlan`), earliest due first.
+    public var ahead: [String] = []
     public var nextDue: Date?
     /// New cards that may still be introduced today: `new_per_day` less `newIntroducedToday` (never negative).
     public var newLeftToday = 0
     /// Cards whose first effective review falls on today's study day (counted over the whole log).
     public var newIntroducedToday = 0
 
-    public var next: String? { learning.first ?? review.first ?? new.first }
+    public var next: String? { learning.first ?? review.first ?? ahead.first ?? new.first }
     /// Cards due now (learning and review).
     public var dueNow: Int { learning.count + review.count }
-    public var isEmpty: Bool { learning.isEmpty && review.isEmpty && new.isEmpty }
+    public var isEmpty: Bool { learning.isEmpty && review.isEmpty && ahead.isEmpty && new.isEmpty }
 
     public init(cardIDs: [String], progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
                 excluding: Set<String> = []) {
@@ -35,7 +38,8 @@ public struct DueQueue: Sendable, Equatable {
     /// (nil: never reviewed), e.g. a catalogue joined to the progress once instead of a look-up a card.
     ///
     /// With a `plan` (an interview date ahead), the day's new-card limit is the plan's quota when that is
-    /// higher than `new_per_day`, and the chosen topics' new cards come first.
+    /// higher than `new_per_day`, the chosen topics' new cards come first, and the plan's review-ahead cards for
+    /// today follow the due reviews (before the new cards).
     public init(count: Int, id: (Int) -> String, schedule: (Int) -> CardSchedule?, progress: StudyProgress, settings: Settings,
                 calendar: StudyCalendar, now: Date, excluding: Set<String> = [], plan: InterviewPlan? = nil) {
         let today = calendar.day(of: now)
@@ -45,6 +49,7 @@ public struct DueQueue: Sendable, Equatable {
         var learningDue: [(due: Date, rank: Int, id: String)] = []
         var reviewDue: [(due: Date, rank: Int, id: String)] = []
         var otherNew: [String] = []
+        var aheadDue: [(due: Date, rank: Int, id: String)] = []
         for rank in 0..<count {
             if !excluding.isEmpty && excluding.contains(id(rank)) { continue }
             guard let s = schedule(rank), s.state != .new else {
@@ -57,6 +62,7 @@ public struct DueQueue: Sendable, Equatable {
             }
             guard let due = s.due else { continue }
             if due > now {
+                if let plan, plan.aheadToday.contains(rank) { aheadDue.append((due, rank, id(rank))); continue }
                 if nextDue.map({ due < $0 }) ?? true { nextDue = due }
                 continue
             }
@@ -67,6 +73,7 @@ public struct DueQueue: Sendable, Equatable {
         }
         learning = learningDue.sorted(by: order).map(\.id)
         review = reviewDue.sorted(by: order).map(\.id)
+        ahead = aheadDue.sorted(by: order).map(\.id)
         if new.count < newLeftToday { new += otherNew.prefix(newLeftToday - new.count) }
     }
 
@@ -105,15 +112,24 @@ public struct DueQueue: Sendable, Equatable {
 }
 
 /// A plan to the interview date (docs/scheduling.md, "Readiness"): every chosen card seen before the day, the
-/// unseen ones spread evenly over the study days left.
+/// unseen ones spread evenly over the study days left, and the chosen review cards that would be under the desired
+/// retention on the day pulled into Review ahead of their due time, spread over the days left too.
 public struct InterviewPlan: Sendable {
     /// The interview's study day, and today's.
     public var day: Int
     public var today: Int
+    /// The instant readiness is predicted for: 09:00 local time on the interview date.
+    public var at: Date
+    /// The recall every chosen card should have on the day: the desired retention.
+    public var target: Double
     /// Chosen cards never rated, now.
     public var unseenChosen: Int
     /// Whether the card at a catalogue position is of a chosen topic.
     public var chosen: [Bool]
+    /// Catalogue positions of the chosen review cards that are not due yet but would be under `target` on the day
+    /// (review-ahead candidates), and those of them the plan puts into today's Review.
+    public var aheadCandidates: [Int] = []
+    public var aheadToday: Set<Int> = []
 
     /// Study days before the interview day, today included.
     public var daysLeft: Int { day - today }
@@ -123,8 +139,41 @@ public struct InterviewPlan: Sendable {
     /// New cards for today: the unseen ones (with those introduced today) over the days left, rounded up; all of
     /// them on the interview day itself.
     public func newQuota(introducedToday: Int) -> Int {
-        let total = unseenChosen + introducedToday
+        InterviewPlan.quota(unseen: unseenChosen, introduced: introducedToday, daysLeft: daysLeft)
+    }
+
+    static func quota(unseen: Int, introduced: Int, daysLeft: Int) -> Int {
+        let total = unseen + introduced
         return daysLeft <= 1 ? total : (total + daysLeft - 1) / daysLeft
+    }
+
+    /// 09:00 local time on study day `day` (the interview's hour).
+    public static func instant(day: Int, calendar: StudyCalendar) -> Date {
+        Date(timeIntervalSince1970: Double(day * 86400 - calendar.utcOffsetSeconds + ReadinessReport.hourOfDay * 3600))
+    }
+
+    /// Whether a review card would be under `target` at the interview instant `at`. (With FSRS a card's due time is
+    /// when its recall falls to the desired retention, so these are the cards whose interval fuzz, or SM-2's own
+    /// intervals, carry past the day.)
+    static func isShortOnTheDay(_ s: CardSchedule, at: Date, target: Double, scheduler: any Scheduler) -> Bool {
+        guard s.state == .review else { return false }
+        let r = scheduler.retrievability(s, at: at)
+        return r.isFinite && r < target
+    }
+
+    /// Whether a review card not yet due at `t` (study day starting `dayStart`) is short on the day and was not
+    /// already reviewed that day: a card the plan reviews ahead.
+    static func needsAhead(_ s: CardSchedule, t: Date, dayStart: Date, at: Date, target: Double, scheduler: any Scheduler) -> Bool {
+        guard let due = s.due, due > t, let last = s.lastReview, last < dayStart else { return false }
+        return isShortOnTheDay(s, at: at, target: target, scheduler: scheduler)
+    }
+
+    /// Whether the plan pulls candidate `id` into the Review of a day `daysBefore` study days before the interview
+    /// day (1: the day before): one candidate in `daysBefore`, chosen by a hash of the id, so the pulled cards spread
+    /// evenly over the days left and the last day takes the rest. Stable within a day, so a day's share is finite.
+    public static func pullsAhead(_ id: String, daysBefore: Int) -> Bool {
+        let n = UInt64(max(1, daysBefore))
+        return n == 1 || FastHash.hash(id, seed: n &* 0x9E37_79B9_7F4A_7C15) % n == 0
     }
 
     /// The plan for `settings.interviewDate` on this catalogue (its questions' topics) joined to the schedules;
@@ -134,12 +183,21 @@ public struct InterviewPlan: Sendable {
         day = d
         today = calendar.day(of: now)
         guard day >= today else { return nil }
+        at = InterviewPlan.instant(day: d, calendar: calendar)
+        target = settings.desiredRetention
         let wanted = Set(settings.interviewTopics)
         let excluded = Set(settings.suspended)
         chosen = questions.map { q in wanted.isEmpty || q.topics.contains { wanted.contains($0) } }
+        let scheduler = makeScheduler(settings)
+        let dayStart = calendar.start(ofDay: today)
+        let daysBefore = max(1, day - today)
         var unseen = 0
         for k in questions.indices where chosen[k] && !excluded.contains(questions[k].id) {
-            if ((k < schedules.count ? schedules[k] : nil)?.state ?? .new) == .new { unseen += 1 }
+            let s = (k < schedules.count ? schedules[k] : nil) ?? CardSchedule()
+            if s.state == .new { unseen += 1; continue }
+            guard now < at, InterviewPlan.needsAhead(s, t: now, dayStart: dayStart, at: at, target: target, scheduler: scheduler) else { continue }
+            aheadCandidates.append(k)
+            if InterviewPlan.pullsAhead(questions[k].id, daysBefore: daysBefore) { aheadToday.insert(k) }
         }
         unseenChosen = unseen
     }

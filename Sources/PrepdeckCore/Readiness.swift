@@ -17,6 +17,8 @@ public struct ReadinessReport: Sendable, Equatable {
         public var belowTarget = 0
         /// The sum of the cards' predicted recall (new cards 0).
         var recallSum = 0.0
+        /// The sum of the cards' recall on the day if the plan is followed (`PlanProjection`), when worked out.
+        var followedSum: Double?
 
         public init(topic: String) { self.topic = topic }
         public var neverSeen: Int { cards - seen }
@@ -24,6 +26,8 @@ public struct ReadinessReport: Sendable, Equatable {
         public var recall: Double { cards == 0 ? 0 : recallSum / Double(cards) }
         public var coverageSeen: Double { cards == 0 ? 0 : Double(seen) / Double(cards) }
         public var coverageTimed: Double { cards == 0 ? 0 : Double(timed) / Double(cards) }
+        /// Mean recall on the day if the plan is followed with every card rated Good (nil: no plan worked out).
+        public var recallIfFollowed: Double? { followedSum.map { cards == 0 ? 0 : $0 / Double(cards) } }
 
         mutating func add(recall r: Double, seen s: Bool, timed t: Bool, target: Double) {
             cards += 1
@@ -40,7 +44,8 @@ public struct ReadinessReport: Sendable, Equatable {
             var members: [(String, JSONNode.Value)] = topicKey ? [("topic", .string(topic))] : []
             members += [("cards", .int(cards)), ("recall", .number(recall)), ("seen", .int(seen)), ("never_seen", .int(neverSeen)),
                         ("forgotten", .int(forgotten)), ("below_target", .int(belowTarget)), ("timed", .int(timed)),
-                        ("coverage_seen", .number(coverageSeen)), ("coverage_timed", .number(coverageTimed))]
+                        ("coverage_seen", .number(coverageSeen)), ("coverage_timed", .number(coverageTimed)),
+                        ("recall_if_followed", recallIfFollowed.map { .number($0) } ?? .null)]
             return .obj(members)
         }
     }
@@ -63,6 +68,8 @@ public struct ReadinessReport: Sendable, Equatable {
     public var planNewToday: Int?
     /// Per topic, weakest first (lowest recall; ties: less seen, then by id).
     public var topics: [Figures]
+    /// The plan's days to the interview and what following it gives, when the caller worked it out (`addPlan`).
+    public var plan: PlanProjection?
 
     /// `schedules`: each catalogue question's schedule in catalogue order (nil: never rated); `timed`: ids of the
     /// questions answered in a timed practice; `topics`: the topics that matter (empty: all).
@@ -71,8 +78,7 @@ public struct ReadinessReport: Sendable, Equatable {
         self.date = date
         self.desiredRetention = desiredRetention
         chosenTopics = chosen
-        let nine = Double(day * 86400 - calendar.utcOffsetSeconds + ReadinessReport.hourOfDay * 3600)
-        at = max(now, Date(timeIntervalSince1970: nine))
+        at = max(now, InterviewPlan.instant(day: day, calendar: calendar))
         daysLeft = day - calendar.day(of: now)
         let wanted = Set(chosen)
         var all = Figures(topic: "")
@@ -111,17 +117,159 @@ public struct ReadinessReport: Sendable, Equatable {
             ("topics_chosen", .arr(chosenTopics.map { .string($0) })),
             ("overall", overall.json(topicKey: false)),
             ("plan_new_today", .int(planNewToday)),
+            ("plan", plan.map { p in .obj([
+                ("reviews_ahead", .int(p.aheadCandidates)),
+                ("days", .arr(p.days.map { d in .obj([("date", .string(RFC3339.formatDay(d.day))), ("new", .int(d.new)),
+                                                      ("reviews", .int(d.reviews)), ("ahead", .int(d.ahead))]) })),
+            ]) } ?? .null),
             ("topics", .arr(topics.map { $0.json(topicKey: true) })),
         ])
     }
 }
 
 extension ReadinessReport {
-    /// Sets `planNewToday` from the plan to this date on the same catalogue and progress.
+    /// Works out the plan to this date on the same catalogue and progress: `planNewToday`, the days to the
+    /// interview (`plan`) and each topic's recall if the plan is followed.
     public mutating func addPlan(settings: Settings, questions: [Question], schedules: [CardSchedule?], progress: StudyProgress,
                                  calendar: StudyCalendar, now: Date) {
         guard let plan = InterviewPlan(settings: settings, questions: questions, schedules: schedules, calendar: calendar, now: now) else { return }
         let introduced = DueQueue.newCardsIntroduced(onDay: plan.today, progress: progress, calendar: calendar)
         planNewToday = max(0, max(settings.newPerDay, plan.newQuota(introducedToday: introduced)) - introduced)
+        let projection = PlanProjection(plan: plan, settings: settings, questions: questions, schedules: schedules,
+                                        introducedToday: introduced, calendar: calendar, now: now)
+        self.plan = projection
+        let wanted = Set(chosenTopics)
+        var all = 0.0
+        var perTopic: [String: Double] = [:]
+        for k in questions.indices where plan.isChosen(k) {
+            let q = questions[k]
+            let r = projection.recallOnTheDay[k] ?? 0
+            all += r
+            var done = Set<String>()
+            for t in q.topics where (wanted.isEmpty || wanted.contains(t)) && done.insert(t).inserted { perTopic[t, default: 0] += r }
+        }
+        overall.followedSum = all
+        for i in topics.indices { topics[i].followedSum = perTopic[topics[i].topic] ?? 0 }
+    }
+}
+
+/// What following the plan to the interview gives (docs/scheduling.md, "The plan"): day by day from today to the day
+/// before the interview, the new cards the plan introduces, the due reviews and the reviews it pulls ahead, with every
+/// card rated Good (learning steps included), and then each chosen card's recall on the day. A pure simulation with the
+/// user's scheduler and settings; suspended cards are left out, and buried ones only today.
+public struct PlanProjection: Sendable, Equatable {
+    public struct Day: Sendable, Equatable {
+        public var day: Int
+        public var new = 0
+        /// Ratings of cards due that day (learning steps and the new cards' second steps included).
+        public var reviews = 0
+        /// Cards reviewed ahead of their due time for the interview.
+        public var ahead = 0
+    }
+
+    /// Today first, then every study day before the interview day (just today when the interview is today).
+    public var days: [Day]
+    /// The review-ahead candidates now (chosen review cards that would be under the target on the day).
+    public var aheadCandidates: Int
+    /// Each chosen card's recall at the interview instant after the plan, by catalogue position (absent: not chosen).
+    public var recallOnTheDay: [Int: Double]
+
+    /// The hour (local) a simulated day's reviews are done, on days after today.
+    static let studyHour = 9
+
+    public init(plan: InterviewPlan, settings: Settings, questions: [Question], schedules: [CardSchedule?],
+                introducedToday: Int, calendar: StudyCalendar, now: Date) {
+        let scheduler = makeScheduler(settings)
+        let lastDay = max(plan.today, plan.day - 1)
+        days = (plan.today...lastDay).map { Day(day: $0) }
+        aheadCandidates = plan.aheadCandidates.count
+        recallOnTheDay = [:]
+        let suspended = Set(settings.suspended)
+        let buriedToday = settings.excludedCards(onDay: plan.today)
+        func when(_ i: Int) -> Date {
+            i == 0 ? now : calendar.start(ofDay: days[i].day) + Double((PlanProjection.studyHour - calendar.rolloverHour) * 3600)
+        }
+        func excluded(_ id: String, _ i: Int) -> Bool { suspended.contains(id) || (i == 0 && buriedToday.contains(id)) }
+        func schedule(_ k: Int) -> CardSchedule { (k < schedules.count ? schedules[k] : nil) ?? CardSchedule() }
+
+        // New cards: the day's limit is what Review allows (the plan's quota, at least new_per_day), chosen cards
+        // first in bank order, then the others.
+        var introDay = [Int: Int]()
+        var unseenChosen: [Int] = [], unseenOther: [Int] = []
+        for k in questions.indices where schedule(k).state == .new && !suspended.contains(questions[k].id) {
+            if plan.isChosen(k) { unseenChosen.append(k) } else { unseenOther.append(k) }
+        }
+        var nextChosen = 0, nextOther = 0
+        for i in days.indices {
+            let introduced = i == 0 ? introducedToday : 0
+            let left = plan.day - days[i].day
+            let quota = InterviewPlan.quota(unseen: unseenChosen.count - nextChosen, introduced: introduced, daysLeft: left)
+            var room = max(0, max(settings.newPerDay, quota) - introduced)
+            while room > 0 && nextChosen < unseenChosen.count {
+                let k = unseenChosen[nextChosen]
+                nextChosen += 1
+                if excluded(questions[k].id, i) { continue }
+                introDay[k] = i
+                room -= 1
+            }
+            while room > 0 && nextOther < unseenOther.count {
+                let k = unseenOther[nextOther]
+                nextOther += 1
+                if excluded(questions[k].id, i) { continue }
+                introDay[k] = i
+                room -= 1
+            }
+        }
+
+        // Each card on its own from then on: its due reviews and, for chosen cards, the plan's review-ahead.
+        for k in questions.indices where !suspended.contains(questions[k].id) {
+            var s = schedule(k)
+            let id = questions[k].id
+            let chosen = plan.isChosen(k)
+            var first = 0
+            if s.state == .new {
+                guard let d = introDay[k] else {
+                    if chosen { recallOnTheDay[k] = 0 }
+                    continue
+                }
+                s = scheduler.review(s, cardID: id, rating: .good, at: when(d))
+                days[d].new += 1
+                first = d
+            }
+            // Whether the card would be under the target on the day as it stands (worked out once a rating).
+            func below() -> Bool { chosen && InterviewPlan.isShortOnTheDay(s, at: plan.at, target: plan.target, scheduler: scheduler) }
+            var isBelow = below()
+            var i = first
+            while i < days.count {
+                if excluded(id, i) { i += 1; continue }
+                let start = calendar.start(ofDay: days[i].day), end = calendar.start(ofDay: days[i].day + 1)
+                var t = when(i)
+                for _ in 0..<16 { // a day's steps: a handful at most
+                    guard t < plan.at, let due = s.due else { break }
+                    if due < end {
+                        t = max(t, due)
+                        guard t < plan.at, t < end else { break }
+                        s = scheduler.review(s, cardID: id, rating: .good, at: t)
+                        days[i].reviews += 1
+                    } else if isBelow, let last = s.lastReview, last < start, InterviewPlan.pullsAhead(id, daysBefore: plan.day - days[i].day) {
+                        s = scheduler.review(s, cardID: id, rating: .good, at: t)
+                        days[i].ahead += 1
+                    } else {
+                        break
+                    }
+                    isBelow = below()
+                }
+                // Nothing more for this card until its due day, unless the plan may pull it ahead.
+                if !isBelow, let due = s.due {
+                    i = max(i + 1, calendar.day(of: due) - plan.today)
+                } else {
+                    i += 1
+                }
+            }
+            if chosen {
+                let r = s.state == .new ? 0 : scheduler.retrievability(s, at: plan.at)
+                recallOnTheDay[k] = r.isFinite ? min(1, max(0, r)) : 0
+            }
+        }
     }
 }

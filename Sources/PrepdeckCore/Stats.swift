@@ -771,7 +771,14 @@ public struct StatsReport: Sendable, Equatable {
         }
         self.forecast = forecast
         let introduced = DueQueue.newCardsIntroduced(onDay: today, progress: progress, calendar: calendar)
-        newAvailableToday = min(unseen, max(0, settings.newPerDay - introduced))
+        // As Review has it: with an interview date ahead, the plan's quota when that is higher.
+        var limit = settings.newPerDay
+        if settings.interviewDate != nil,
+           let plan = InterviewPlan(settings: settings, questions: questions, schedules: joined ?? questions.map { progress.reviewedSchedule($0.id) },
+                                    calendar: calendar, now: now) {
+            limit = max(limit, plan.newQuota(introducedToday: introduced))
+        }
+        newAvailableToday = min(unseen, max(0, limit - introduced))
         topics = perTopic.sorted { $0.topic < $1.topic }.map { v in
             Topic(topic: v.topic, cards: v.cards, learned: v.learned, mastery: v.cards == 0 ? 0 : min(1, max(0, v.sum / Double(v.cards))))
         }

@@ -108,6 +108,25 @@ func readinessText(_ r: ReadinessReport) -> String {
     for t in r.topics { out += row(t, t.topic) }
     out += row(r.overall, "overall")
     if let n = r.planNewToday { out += "\nThe plan: \(n) new card(s) today, so that every chosen card is seen before \(r.date).\n" }
+    if let p = r.plan {
+        if let followed = r.overall.recallIfFollowed {
+            out += "Recall on the day if you follow it (every card rated Good): \(pct(followed)); if you stop now: \(pct(r.overall.recall)).\n"
+        }
+        if p.aheadCandidates > 0 {
+            out += "\(p.aheadCandidates) review(s) pulled ahead of their due time, so that they are above \(pct(r.desiredRetention)) on the day.\n"
+        }
+        out += "\n" + "day".padding(toLength: 12, withPad: " ", startingAt: 0) + "new".leftPad(6) + "reviews".leftPad(9) + "ahead".leftPad(7) + "\n"
+        for d in p.days {
+            out += RFC3339.formatDay(d.day).padding(toLength: 12, withPad: " ", startingAt: 0) + "\(d.new)".leftPad(6)
+                + "\(d.reviews)".leftPad(9) + "\(d.ahead)".leftPad(7) + "\n"
+        }
+        let followedWidth = max(7, r.topics.map(\.topic.count).max() ?? 0)
+        out += "\n" + "topic".padding(toLength: followedWidth, withPad: " ", startingAt: 0) + "  " + "now".leftPad(6) + "  " + "followed".leftPad(8) + "\n"
+        for t in r.topics + [r.overall] {
+            out += (t.topic.isEmpty ? "overall" : t.topic).padding(toLength: followedWidth, withPad: " ", startingAt: 0) + "  "
+                + pct(t.recall).leftPad(6) + "  " + (t.recallIfFollowed.map(pct) ?? "-").leftPad(8) + "\n"
+        }
+    }
     out += "\nrecall: mean predicted recall of the topic's cards on \(r.date) at 09:00 (never seen: 0). forgotten: seen, but under 50 %.\n"
     return out
 }

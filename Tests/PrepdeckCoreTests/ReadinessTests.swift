@@ -53,7 +53,7 @@ import Testing
         #expect(only.topics.map(\.topic) == ["testing"] && only.overall.cards == 1)
         // JSON keys.
         guard case let .object(members) = r.toJSON() else { Issue.record("not an object"); return }
-        #expect(members.map(\.key) == ["interview_date", "at", "days_left", "desired_retention", "topics_chosen", "overall", "plan_new_today", "topics"])
+        #expect(members.map(\.key) == ["interview_date", "at", "days_left", "desired_retention", "topics_chosen", "overall", "plan_new_today", "plan", "topics"])
     }
 
     @Test func theInterviewFieldsRoundTripAndBadDatesAreRefused() throws {
@@ -69,5 +69,61 @@ import Testing
         }
         #expect(RFC3339.parseDay("2026-12-18") == RFC3339.daysFromCivil(year: 2026, month: 12, day: 18))
         #expect(RFC3339.parseDay("2026-12-1") == nil && RFC3339.parseDay("2026-13-01") == nil)
+    }
+
+    /// Review-ahead: review cards due after the interview whose recall on the day would be under the target (here
+    /// their fuzzed interval runs two days past the stability) are pulled into Review before the day, spread over
+    /// the days left, and each is above the target on the day once reviewed. The projection foresees the same.
+    @Test func cardsShortOnTheDayArePulledAheadSpreadOverTheDaysLeft() throws {
+        let n = 40
+        let questions = (0..<n).map { q("r\($0)", ["caching"]) } + [q("other", ["testing"])]
+        let cat = try Catalog(banks: [Bank(file: "t.json", deck: Deck(id: "t", title: "T"), questions: questions)])
+        var settings = Settings()
+        settings.fuzz = false
+        settings.interviewDate = "2026-12-04" // 5 study days: today (11-29) to 12-03
+        settings.interviewTopics = ["caching"]
+        let scheduler = makeScheduler(settings)
+        // Stability 10 days, last reviewed 2026-11-23 09:00, due 14 days later (12-07, past the day): on 12-04 at
+        // 09:00, 11 days have passed, R = (1 + F·11/10)^(−w20) ≈ 0.89, under the target 0.9.
+        var schedules: [CardSchedule?] = (0..<n).map { _ in
+            var s = review(stability: 10, last: "2026-11-23T09:00:00Z")
+            s.due = RFC3339.parse("2026-12-07T09:00:00Z")
+            return s
+        }
+        schedules.append(review(stability: 10, last: "2026-11-23T09:00:00Z")) // other topic: never pulled
+        schedules[n]!.due = RFC3339.parse("2026-12-07T09:00:00Z")
+        let at = RFC3339.parse("2026-12-04T09:00:00Z")!
+        #expect(schedules.prefix(n).allSatisfy { scheduler.retrievability($0!, at: at) < 0.9 })
+        let progress = StudyProgress(entries: [], settings: settings)
+        let plan0 = try #require(InterviewPlan(settings: settings, questions: questions, schedules: schedules, calendar: calendar, now: now))
+        #expect(plan0.aheadCandidates.count == n && plan0.daysLeft == 5)
+        let projection = PlanProjection(plan: plan0, settings: settings, questions: questions, schedules: schedules,
+                                        introducedToday: 0, calendar: calendar, now: now)
+        var perDay: [Int] = []
+        for d in 0..<5 {
+            let t = d == 0 ? now : calendar.start(ofDay: calendar.day(of: now) + d).addingTimeInterval(5 * 3600) // 09:00
+            let plan = InterviewPlan(settings: settings, questions: questions, schedules: schedules, calendar: calendar, now: t)
+            let queue = DueQueue(count: questions.count, id: { questions[$0].id }, schedule: { schedules[$0] }, progress: progress,
+                                 settings: settings, calendar: calendar, now: t, plan: plan)
+            #expect(queue.review.isEmpty && queue.new.isEmpty && !queue.ahead.contains("other"))
+            // The queue is stable within the day: rating its cards does not bring in others.
+            for id in queue.ahead {
+                let k = try #require(cat.position(of: id))
+                schedules[k] = scheduler.review(schedules[k]!, cardID: id, rating: .good, at: t)
+            }
+            let again = DueQueue(count: questions.count, id: { questions[$0].id }, schedule: { schedules[$0] }, progress: progress,
+                                 settings: settings, calendar: calendar, now: t.addingTimeInterval(60),
+                                 plan: InterviewPlan(settings: settings, questions: questions, schedules: schedules, calendar: calendar, now: t.addingTimeInterval(60)))
+            #expect(again.ahead.isEmpty)
+            perDay.append(queue.ahead.count)
+        }
+        #expect(perDay.reduce(0, +) == n, "\(perDay)") // every one before the day
+        #expect(perDay.filter { $0 > 0 }.count >= 4 && perDay.max()! <= n / 2, "\(perDay)") // spread, not piled on one day
+        #expect(schedules.prefix(n).allSatisfy { scheduler.retrievability($0!, at: at) >= 0.9 })
+        #expect(scheduler.retrievability(schedules[n]!, at: at) < 0.9) // not chosen: left alone
+        // The projection made on the first day foresaw exactly this.
+        #expect(projection.days.map(\.ahead) == perDay && projection.days.map(\.day) == (0..<5).map { calendar.day(of: now) + $0 })
+        for k in 0..<n { #expect(abs(projection.recallOnTheDay[k]! - scheduler.retrievability(schedules[k]!, at: at)) < 1e-12) }
+        #expect(projection.recallOnTheDay[n] == nil)
     }
 }
