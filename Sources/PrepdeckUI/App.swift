@@ -44,6 +44,8 @@ public struct AppModel: Sendable {
     /// Given `StatsInput.knownCards` for this catalogue and progress.
     public var statsInput: (@Sendable (_ knownCards: Int?) -> StatsInput?)?
     public var statsScroll = 0
+    /// The Stats tab's interview-date form (`i`), when open.
+    public var planForm: PlanForm?
     /// The topic picker of the practice setup form (its cursor), when open.
     public var topicPicker: Int?
     /// Unsubmitted answers by question id (mirrors `drafts/`).
@@ -194,6 +196,7 @@ public struct AppModel: Sendable {
             case .summary: return "Practice · summary"
             }
         case .review: return review.editor != nil ? "Review · writing an answer" : "Review"
+        case .stats: return planForm != nil ? "Stats · interview date" : "Stats"
         default: return tab.name
         }
     }
@@ -211,7 +214,7 @@ public struct AppModel: Sendable {
             case .summary: return Keymap.practiceSummary + Keymap.global
             }
         case .review: return review.editor != nil ? Keymap.reviewEditor : Keymap.review + Keymap.global
-        default: return Keymap.global
+        case .stats: return planForm != nil ? Keymap.planForm : Keymap.stats + Keymap.global
         }
     }
 
@@ -337,6 +340,7 @@ public struct AppModel: Sendable {
         if tab == .browse, let effects = browse.handleModalKey(key, model: self, now: now) { return effects }
         if tab == .practice, let effects = handlePracticeKey(key, now: now, mono: mono) { return effects }
         if tab == .review, let effects = handleReviewKey(key, now: now, mono: mono) { return effects }
+        if tab == .stats, let effects = handleStatsKey(key, now: now) { return effects }
         let bindings = activeBindings
         guard let action = Keymap.action(for: key, in: bindings) else { return [] }
         switch action {
@@ -418,6 +422,7 @@ public struct AppModel: Sendable {
             } else {
                 StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), readiness: makeReadiness(now: now), theme: theme, scroll: statsScroll)
             }
+            drawPlanForm(&g, in: body, now: now)
         }
         if let b = banner {
             g.fill(Rect(x: 0, y: height - 2, width: width, height: 1), style: b.isError ? theme.bannerError : theme.banner)
@@ -459,7 +464,8 @@ public struct AppModel: Sendable {
         let y = height - 1
         var hints: [(String, String)]
         if tab == .browse, let h = browse.modalHints { hints = h }
-        else if tab == .practice && practice.phase == .setup && topicPicker != nil { hints = [("j/k", "move"), ("space", "tick"), ("c", "clear"), ("Enter", "done")] }
+        else if (tab == .practice && practice.phase == .setup && topicPicker != nil) || (tab == .stats && planForm?.picker != nil) { hints = TopicPicker.hints }
+        else if tab == .stats && planForm != nil { hints = screenBindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } } }
         else if editorFocused { hints = screenBindings.compactMap { b in b.hint.map { (b.keys.first!.label, $0) } } + [("F1", "help"), ("Ctrl-C", "quit")] }
         else if tab == .practice && practice.phase == .answering { hints = [("Enter", "resume"), ("s", "skip"), ("e", "end session")] }
         else {

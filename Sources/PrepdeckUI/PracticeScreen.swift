@@ -103,17 +103,7 @@ extension AppModel {
     mutating func handleSetupKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
         if var picker = topicPicker {
             let topics = catalog.topicCounts.map(\.topic)
-            switch key {
-            case .char("j"), .down: picker = min(topics.count - 1, picker + 1)
-            case .char("k"), .up: picker = max(0, picker - 1)
-            case .char(" "):
-                let t = topics[picker]
-                if practice.options.filter.topics.contains(t) { practice.options.filter.topics.remove(t) } else { practice.options.filter.topics.insert(t) }
-            case .char("c"): practice.options.filter.topics = []
-            case .enter, .escape, .char("q"): topicPicker = nil; return []
-            default: return []
-            }
-            topicPicker = picker
+            topicPicker = TopicPicker.handle(key, cursor: &picker, selected: &practice.options.filter.topics, topics: topics) ? picker : nil
             return []
         }
         var o = practice.options
@@ -395,20 +385,7 @@ extension AppModel {
             g.put([Span("\(pool) questions match · ", t.muted), Span("Enter", t.hintKey), Span(" starts \(min(pool, o.count)) of them", t.muted)], x: inner.x, y: y, clip: inner)
         }
         if let picker = topicPicker {
-            let all = catalog.topicCounts
-            let w = min(body.width - 4, 44), h = min(body.height - 2, all.count + 2)
-            let r = Rect(x: body.x + (body.width - w) / 2, y: body.y + 1, width: w, height: h)
-            g.fill(r, style: t.overlay)
-            g.box(r, style: t.borderFocused, title: "Topics · space ticks · c clears · Enter done", titleStyle: t.title)
-            let pin = Rect(x: r.x + 2, y: r.y + 1, width: r.width - 4, height: r.height - 2)
-            let top = max(0, min(picker - pin.height / 2, all.count - pin.height))
-            for (k, tc) in all.dropFirst(top).prefix(pin.height).enumerated() {
-                let idx = top + k
-                let on = o.filter.topics.contains(tc.topic)
-                let style = idx == picker ? t.selected : t.text
-                if idx == picker { g.fill(Rect(x: pin.x, y: pin.y + k, width: pin.width, height: 1), style: style) }
-                g.put((on ? "[x] " : "[ ] ") + "\(tc.topic) (\(tc.count))", x: pin.x, y: pin.y + k, style: style, clip: pin)
-            }
+            TopicPicker.draw(&g, in: body, cursor: picker, selected: o.filter.topics, all: catalog.topicCounts, theme: t)
         }
     }
 

@@ -231,6 +231,9 @@ extension AppModel {
         var progressLine: Line = [Span(" \(q.review.count) due", q.review.isEmpty ? t.muted : t.statusDue), Span(" · ", t.muted),
                                   Span("\(q.new.count) new", t.statusNew), Span(" · ", t.muted),
                                   Span("\(q.learning.count) learning", t.statusLearning)]
+        if !q.ahead.isEmpty {
+            progressLine += [Span(" · ", t.muted), Span("\(q.ahead.count) ahead", t.accent), Span(" for the interview", t.muted)]
+        }
         if let cram = review.cram {
             progressLine = [Span(" Cram", t.accent.with(.bold)), Span(" · ", t.muted), Span("\(cram.count) left", t.statusDue),
                             Span(" · lowest recall first (logged as practice)", t.muted)]

@@ -45,6 +45,10 @@ public struct StatsScreen {
         if let readiness {
             out += ready(width: width, report: readiness, theme: theme)
             out.append([])
+        } else {
+            out += wrapSpans([Span("Interview coming? ", theme.muted), Span("i", theme.hintKey),
+                              Span(" sets its date: readiness per topic and a plan to the day.", theme.muted)], width: width)
+            out.append([])
         }
         out += forecast(width: width, report: report, theme: theme)
         out.append([])
@@ -276,8 +280,25 @@ public struct StatsScreen {
         if let n = r.planNewToday, r.overall.neverSeen > 0 {
             out.append([Span("Plan: ", theme.muted), Span("\(n) new today", theme.accent), Span(" in Review, to see every chosen card before the day", theme.muted)])
         }
+        if let p = r.plan {
+            if let followed = o.recallIfFollowed {
+                out += pack([[Span("If followed: ", theme.muted), Span(pct(followed), theme.success.with(.bold)), Span(" on the day", theme.muted)],
+                             [Span("if you stop now: ", theme.muted), Span(pct(o.recall), theme.warning.with(.bold))]],
+                            width: width, separator: Span(" · ", theme.muted))
+            }
+            let perDay: [Line] = p.days.map { d in
+                let name = d.day == p.days.first?.day ? "today" : weekdayNames[((d.day + 3) % 7 + 7) % 7]
+                return [Span(name + " ", theme.muted), Span("\(d.new + d.reviews + d.ahead)", theme.text)]
+            }
+            out += pack([[Span("Ratings a day:", theme.muted)]] + perDay.prefix(14), width: width, separator: Span(" ", theme.muted))
+            if p.aheadCandidates > 0 {
+                out.append([Span("\(p.aheadCandidates) review(s) pulled ahead", theme.accent), Span(" so they are above \(pct(r.desiredRetention)) on the day", theme.muted)])
+            }
+        }
         guard !r.topics.isEmpty else { return out + [[Span("No cards in the chosen topics.", theme.muted)]] }
-        let notes = r.topics.map { "\($0.neverSeen) unseen · \($0.forgotten) forgotten" }
+        let notes = r.topics.map { t in
+            "\(t.neverSeen) unseen · \(t.forgotten) forgotten" + (t.recallIfFollowed.map { " · plan \(pct($0))" } ?? "")
+        }
         let noteW = min(notes.map(\.count).max() ?? 0, max(0, width / 2))
         let nameW = max(4, min(r.topics.map { displayWidth($0.topic) }.max() ?? 8, max(8, width / 4)))
         let barW = max(0, min(30, width - nameW - 1 - 5 - 2 - noteW))

@@ -251,6 +251,10 @@ import Testing
         m.progress.settings.interviewDate = RFC3339.formatDay(m.calendar.day(of: now) + 7)
         m.progress.settings.interviewTopics = ["alpha", "beta"]
         m.press(.char("R"))
+        // The plan shown before the first day foresees the days that follow.
+        let projected = try! #require(m.makeReadiness(now: now)?.plan)
+        #expect(projected.days.map(\.new) == [9, 9, 9, 9, 8, 8, 8] && projected.days.count == 7)
+        #expect(m.makeReadiness(now: now)!.overall.recallIfFollowed! > 0.9 && m.makeReadiness(now: now)!.overall.recall == 0)
         var perDay: [Int] = []
         var seenBefore = Set<String>()
         for day in 0..<7 {
@@ -271,6 +275,39 @@ import Testing
         // 9, 9, 9, 9, 8, 8, 8 new a day: the chosen topics' cards first, so the other topic's wait (the quota left no room).
         #expect(perDay == [9, 9, 9, 9, 8, 8, 8], "\(perDay)")
         #expect(m.progress.schedule("other-0").state == .new && m.progress.schedule("other-1").state == .new)
+    }
+
+    /// A card due after the interview but under the target on the day (its interval ran past the day) is shown
+    /// in Review as "ahead", after the due cards; rated, it is logged as an ordinary review and leaves the queue.
+    @Test func aCardShortOnTheDayIsReviewedAhead() throws {
+        let qs = bank(2)
+        let catalog = try Catalog(banks: [Bank(file: "t.json", deck: Deck(id: "t", title: "T"), questions: qs)])
+        var settings = Settings()
+        settings.fuzz = false
+        settings.interviewDate = "2026-11-30" // tomorrow: today is the last study day before it, so it is pulled today
+        settings.interviewTopics = ["alpha"] // plan-0 and plan-1, both seen: no new cards in the plan
+        var short = CardSchedule()
+        short.state = .review
+        short.stability = 10
+        short.difficulty = 5
+        short.reps = 3
+        short.lastReview = RFC3339.parse("2026-11-19T09:00:00Z") // 11 days before the day: R ≈ 0.89
+        short.due = RFC3339.parse("2026-12-05T09:00:00Z")
+        var fine = short
+        fine.lastReview = RFC3339.parse("2026-11-25T09:00:00Z") // 5 days before: R ≈ 0.95, left alone
+        let schedules: [CardSchedule?] = [short, fine] + Array(repeating: nil, count: qs.count - 2)
+        var m = AppModel(catalog: catalog, progress: StudyProgress(entries: [], settings: settings), positionSchedules: schedules,
+                         width: 100, height: 30, now: now)
+        m.progress.settings.newPerDay = 0
+        m.press(.char("R"))
+        var screen = m.screen()
+        #expect(m.dueQueue(now: now).ahead == ["plan-0"] && m.review.card == "plan-0", "\(screen)")
+        #expect(screen.contains("1 ahead for the interview"), "\(screen)")
+        let effects = m.press(.char(" "), .char("3"))
+        let line = try #require(effects.compactMap { if case let .appendReview(l) = $0 { return l } else { return nil } }.first)
+        #expect(line.contains("\"card\":\"plan-0\"") && line.contains("\"mode\":\"review\""))
+        screen = m.screen()
+        #expect(m.dueQueue(now: now).ahead.isEmpty && m.review.card == nil && !screen.contains("ahead"), "\(screen)")
     }
 
     @Test func withoutADateTheDailyLimitHolds() {

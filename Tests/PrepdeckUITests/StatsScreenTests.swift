@@ -199,5 +199,65 @@ import Testing
         var m = makeModel()
         m.press(.char("S"))
         #expect(m.readinessReport == nil && !m.screen().contains("Ready for"))
+        #expect(m.screen().contains("i sets its date") && m.screen().contains("interview date")) // the way in, and its hint
+    }
+
+    /// The interview form (`i` on Stats): type or step the date, choose topics, Enter saves to settings.json.
+    @Test(arguments: [(80, 24), (40, 12)])
+    func theFormSetsTheDateAndTopics(size: (Int, Int)) throws {
+        var m = makeModel(width: size.0, height: size.1)
+        m.press(.char("S"), .char("i"))
+        var screen = m.screen()
+        #expect(screen.contains("Interview date") && screen.contains("[2026-12-06"), "\(screen)") // a week from today
+        for line in screen.components(separatedBy: "\n") { #expect(displayWidth(line) <= size.0) }
+        // A date that is not one is refused, the form stays.
+        for _ in 0..<10 { m.press(.backspace) }
+        m.type("2026-02-30")
+        #expect(m.press(.enter).isEmpty && m.planForm?.error?.contains("not a date") == true)
+        #expect(m.screen().contains("not a date"))
+        // A past one too.
+        for _ in 0..<10 { m.press(.backspace) }
+        m.type("2026-11-01")
+        #expect(m.press(.enter).isEmpty && m.planForm?.error?.contains("has passed") == true)
+        // Step by days: → twice from a typed date.
+        for _ in 0..<10 { m.press(.backspace) }
+        m.type("2026-12-10")
+        m.press(.right, .right, .left)
+        #expect(m.planForm?.date == "2026-12-11")
+        // Topics: the picker ticks testing.
+        m.press(.char("j"), .enter)
+        screen = m.screen()
+        #expect(m.planForm?.picker == 0 && screen.contains("[ ] caching"), "\(screen)")
+        let k = m.catalog.topicCounts.firstIndex { $0.topic == "testing" }!
+        for _ in 0..<k { m.press(.char("j")) }
+        m.press(.char(" "), .enter)
+        #expect(m.planForm?.topics == ["testing"] && m.planForm?.picker == nil)
+        let effects = m.press(.char("k"), .enter)
+        var want = m.progress.settings
+        want.interviewDate = "2026-12-11"
+        want.interviewTopics = ["testing"]
+        #expect(effects == [.saveSettings(want)] && m.planForm == nil)
+        #expect(m.progress.settings.interviewDate == "2026-12-11")
+        screen = m.screen()
+        #expect(m.readinessReport?.date == "2026-12-11" && m.readinessReport?.chosenTopics == ["testing"])
+        #expect(screen.contains("Ready for 2026-12-11") || size.1 < 24, "\(screen)")
+        // x clears it.
+        let cleared = m.press(.char("i"), .char("x"))
+        want.interviewDate = nil
+        want.interviewTopics = []
+        #expect(cleared == [.saveSettings(want)] && m.readinessReport == nil && m.planForm == nil)
+        // Esc leaves without saving.
+        #expect(m.press(.char("i"), .escape).isEmpty && m.planForm == nil && m.progress.settings.interviewDate == nil)
+    }
+
+    @Test func thePlanIsShownWithFollowedAndNotFollowed() {
+        var m = model(width: 80, height: 40)
+        m.press(.char("S"))
+        let ready = try! #require(m.readinessReport)
+        let plan = try! #require(ready.plan)
+        #expect(plan.days.count == 7 && ready.overall.recallIfFollowed! > ready.overall.recall)
+        var seen = ""
+        for _ in 0..<6 { seen += m.screen(); m.press(.char("j")) }
+        #expect(seen.contains("If followed:") && seen.contains("if you stop now:") && seen.contains("Ratings a day: today"), "\(seen)")
     }
 }
