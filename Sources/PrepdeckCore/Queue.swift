@@ -18,8 +18,10 @@ public struct DueQueue: Sendable, Equatable {
     /// Review cards not due yet that an interview plan reviews today (`InterviewPlan`), earliest due first.
     public var ahead: [String] = []
     public var nextDue: Date?
-    /// New cards that may still be introduced today: `new_per_day` less `newIntroducedToday` (never negative).
+    /// New cards that may still be introduced today: `newLimit` less `newIntroducedToday` (never negative).
     public var newLeftToday = 0
+    /// Today's new-card limit: `new_per_day`, or the interview plan's quota when that is higher.
+    public var newLimit = 0
     /// Cards whose first effective review falls on today's study day (counted over the whole log).
     public var newIntroducedToday = 0
 
@@ -44,8 +46,8 @@ public struct DueQueue: Sendable, Equatable {
                 calendar: StudyCalendar, now: Date, excluding: Set<String> = [], plan: InterviewPlan? = nil) {
         let today = calendar.day(of: now)
         newIntroducedToday = DueQueue.newCardsIntroduced(onDay: today, progress: progress, calendar: calendar)
-        let limit = plan.map { max(settings.newPerDay, $0.newQuota(introducedToday: newIntroducedToday)) } ?? settings.newPerDay
-        newLeftToday = max(0, limit - newIntroducedToday)
+        newLimit = plan.map { max(settings.newPerDay, $0.newQuota(introducedToday: newIntroducedToday)) } ?? settings.newPerDay
+        newLeftToday = max(0, newLimit - newIntroducedToday)
         var learningDue: [(due: Date, rank: Int, id: String)] = []
         var reviewDue: [(due: Date, rank: Int, id: String)] = []
         var otherNew: [String] = []

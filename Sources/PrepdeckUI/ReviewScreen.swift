@@ -318,7 +318,8 @@ extension AppModel {
         }
         let unseen = positionSchedules.reduce(0) { $0 + (($1?.state ?? .new) == .new ? 1 : 0) }
         if q.newLeftToday == 0 && unseen > 0 {
-            lines.append([Span("You have met today's limit of \(progress.settings.newPerDay) new cards (new_per_day in settings.json).", t.text)])
+            let why = q.newLimit > progress.settings.newPerDay ? "the interview plan's quota" : "new_per_day in settings.json"
+            lines.append([Span("You have met today's limit of \(q.newLimit) new cards (\(why)).", t.text)])
         } else {
             lines.append([Span("\(min(q.newLeftToday, unseen)) new cards are left for today.", t.text)])
         }
