@@ -30,7 +30,8 @@ extension Keymap {
         Binding([.char("j"), .char("k")], .down, "next / previous field (also ↓ ↑ Tab)"),
         Binding([.left, .right], .toggle, "the date a day earlier / later (digits and - type it)", hint: "±day"),
         Binding([.pageUp, .pageDown], .pageDown, "the date a week earlier / later"),
-        Binding([.enter], .answer, "save (on Topics: choose the topics)", hint: "save"),
+        Binding([.char(" "), .char("t")], .toggle, "choose the topics (space on Topics, t anywhere)", hint: "topics"),
+        Binding([.enter], .answer, "save", hint: "save"),
         Binding([.char("x")], .clearAll, "clear the interview date", hint: "clear"),
         Binding([.escape], .close, "cancel", hint: "cancel"),
     ]
@@ -111,8 +112,7 @@ extension AppModel {
         case .backspace where form.row == 0: if !form.date.isEmpty { form.date.removeLast() }
         case let .char(c) where form.row == 0 && (c.isASCII && c.isNumber || c == "-"):
             if form.date.count < 10 { form.date.append(c) }
-        case .char(" ") where form.row == 1: form.picker = 0
-        case .enter where form.row == 1: form.picker = 0
+        case .char(" ") where form.row == 1, .char("t"): form.row = 1; form.picker = 0
         case .enter:
             if let why = planFormError(form, now: now) { form.error = why; return [] }
             planForm = nil
@@ -178,9 +178,9 @@ extension AppModel {
                Span("  " + when + " · ←/→ a day", t.muted)], x: inner.x, y: inner.y, clip: inner)
         let topics = form.topics.isEmpty ? "all topics" : catalog.topicCounts.map(\.topic).filter { form.topics.contains($0) }.joined(separator: ", ")
         g.put([label("Topics", 1), Span(truncate(topics, to: max(4, inner.width - labelW - 12)), form.row == 1 ? t.selected : t.text),
-               Span("  (Enter)", t.muted)], x: inner.x, y: inner.y + 1, clip: inner)
+               Span("  (space chooses)", t.muted)], x: inner.x, y: inner.y + 1, clip: inner)
         if let e = form.error { g.put(truncate(e, to: inner.width), x: inner.x, y: inner.y + 3, style: t.danger, clip: inner) }
-        let help = "Enter saves · x clears the date · Esc cancels"
+        let help = "Enter saves · t topics · x clears the date · Esc cancels"
         g.put(truncate(help, to: inner.width), x: inner.x, y: inner.maxY - 1, style: t.muted, clip: inner)
         if let cursor = form.picker {
             TopicPicker.draw(&g, in: body, cursor: cursor, selected: form.topics, all: catalog.topicCounts.map { ($0.topic, $0.count) }, theme: t)

@@ -224,15 +224,19 @@ import Testing
         m.type("2026-12-10")
         m.press(.right, .right, .left)
         #expect(m.planForm?.date == "2026-12-11")
-        // Topics: the picker ticks testing.
-        m.press(.char("j"), .enter)
+        // Topics: space on the Topics row opens the picker; it ticks testing.
+        m.press(.char("j"), .char(" "))
         screen = m.screen()
         #expect(m.planForm?.picker == 0 && screen.contains("[ ] caching"), "\(screen)")
         let k = m.catalog.topicCounts.firstIndex { $0.topic == "testing" }!
         for _ in 0..<k { m.press(.char("j")) }
         m.press(.char(" "), .enter)
         #expect(m.planForm?.topics == ["testing"] && m.planForm?.picker == nil)
-        let effects = m.press(.char("k"), .enter)
+        // Enter saves from the Topics row too (t reopens the picker from any row, Enter there closes it).
+        m.press(.char("k"), .char("t"))
+        #expect(m.planForm?.picker == 0 && m.planForm?.row == 1)
+        m.press(.enter)
+        let effects = m.press(.enter)
         var want = m.progress.settings
         want.interviewDate = "2026-12-11"
         want.interviewTopics = ["testing"]
