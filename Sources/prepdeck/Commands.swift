@@ -16,7 +16,7 @@ struct Prepdeck: ParsableCommand {
         75 data directory in use.
         """,
         version: "0.1.0",
-        subcommands: [ListCommand.self, ShowCommand.self, TopicsCommand.self, StatsCommand.self, PlanCommand.self, ReadinessCommand.self,
+        subcommands: [ListCommand.self, ShowCommand.self, TopicsCommand.self, StatsCommand.self, PlanCommand.self, ReadinessCommand.self, OptimizeCommand.self,
                       PracticeCommand.self, ReviewCommand.self, ImportCommand.self, ExportCommand.self,
                       DoctorCommand.self]
     )

@@ -1,0 +1,20 @@
+import Foundation
+import PrepdeckCore
+
+extension DataStore {
+    /// Every card's effective ratings in replay order (undo lines and duplicate ids resolved as replay
+    /// resolves them; both modes), read from `reviews.jsonl` for the optimizer. Lines that do not parse are
+    /// left out here; `doctor` and the loaders report them.
+    public func reviewSequences() throws(StoreError) -> [[ReviewPoint]] {
+        guard let bytes = try FileIO.read(reviewsPath) else { return [] }
+        return bytes.withUnsafeBufferPointer { buf in
+            let scan = LogScan.scanParallel(buf, expectedCards: max(1024, buf.count / 4000))
+            let effective = EffectiveLog(scan, buffer: buf)
+            return (0..<scan.cards.count).compactMap { c in
+                let events = effective.events(ofCard: c)
+                guard !events.isEmpty else { return nil }
+                return events.map { k in let r = scan.records[Int(k)]; return ReviewPoint(at: r.at, rating: r.rating) }
+            }
+        }
+    }
+}

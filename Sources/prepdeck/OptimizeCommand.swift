@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import PrepdeckCore
+import PrepdeckStore
+
+/// `prepdeck optimize`: fits the FSRS-6 weights to the user's own log and, with --apply, keeps them when better.
+struct OptimizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Fit the 21 FSRS-6 weights to your reviews.jsonl and compare them with the current and default ones.",
+        discussion: """
+            Scores each set of weights by log loss and RMSE(bins) on every review a day or more after the card's previous \
+            one, and on the last 20 % of them in time after a fit on the first 80 % (held out). --apply writes the fitted \
+            weights to settings.json ("parameters") only when they beat the current ones on RMSE(bins); the schedules are \
+            then the replay of the log with them. See docs/scheduling.md, "Fitting the weights".
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Write the fitted weights to settings.json if they beat the current ones.") var apply = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try runReporting {
+            let ctx = try AppContext.load(global, access: apply ? .write : .read)
+            for w in ctx.warnings { warn(w) }
+            let optimizer = FSRSOptimizer(sequences: try ctx.store.reviewSequences())
+            let result = optimizer.fit(current: ctx.settings.parameters)
+            var applied = false
+            var note: String
+            if !apply {
+                note = result.beatsCurrent ? "prepdeck optimize --apply would keep the fitted weights." : "The fitted weights do not beat the current ones."
+            } else if !result.beatsCurrent {
+                note = result.stage == .defaults ? "Nothing was fitted; settings.json is unchanged."
+                    : "The fitted weights do not beat the current ones on RMSE(bins); settings.json is unchanged."
+            } else if ctx.settings.scheduler != .fsrs {
+                throw CLIError("settings.json uses the sm2 scheduler; FSRS weights apply to \"scheduler\": \"fsrs\" only", code: 64)
+            } else {
+                var s = ctx.settings
+                s.parameters = result.parameters
+                try ctx.store.writeSettings(s)
+                applied = true
+                note = "Wrote the fitted weights to settings.json; schedules are now the replay of the log with them."
+            }
+            if json { printJSON(result.toJSON(applied: applied)); return }
+            FileHandle.standardOutput.write(Data((optimizeText(result) + note + "\n").utf8))
+        }
+    }
+}
+
+func optimizeText(_ r: FSRSOptimizer.Result) -> String {
+    func f(_ x: Double) -> String { String(format: "%.4f", x) }
+    var out = "Reviews used: \(r.reviewsUsed) (\(r.reason)).\n\n"
+    out += "weights    log loss  RMSE(bins)\n"
+    for (name, m) in [("current", r.current), ("fitted", r.fitted), ("defaults", r.defaults)] {
+        out += name.padding(toLength: 9, withPad: " ", startingAt: 0) + f(m.logLoss).leftPad(10) + f(m.rmseBins).leftPad(12) + "\n"
+    }
+    if let h = r.heldOut {
+        out += "\nHeld out: fitted on the first \(h.trainReviews) reviews in time, scored on the last \(h.testReviews):\n"
+        for (name, m) in [("current", h.current), ("fitted", h.fitted), ("defaults", h.defaults)] {
+            out += name.padding(toLength: 9, withPad: " ", startingAt: 0) + f(m.logLoss).leftPad(10) + f(m.rmseBins).leftPad(12) + "\n"
+        }
+    }
+    out += "\nFitted weights:\n" + stride(from: 0, to: r.parameters.count, by: 7).map { i in
+        r.parameters[i..<min(i + 7, r.parameters.count)].map { String(format: "%.4f", $0) }.joined(separator: " ")
+    }.joined(separator: "\n") + "\n\n"
+    return out
+}
