@@ -175,6 +175,29 @@ case "tui-real":
 case "rows":
     try rowsBench()
 
+case "simulate":
+    // A review log made by prepdeck's own scheduler from non-default weights (for scripts/compare_optimizer.py).
+    let cards = option("--cards").flatMap(Int.init) ?? 4000
+    let days = option("--days").flatMap(Int.init) ?? 365
+    let seed = option("--seed").flatMap(UInt64.init) ?? 20261203
+    let out = option("--out") ?? "sim-data"
+    var truth = FSRS.defaultParameters
+    truth[0] = 0.8; truth[1] = 3.0; truth[2] = 7.0; truth[3] = 25.0
+    truth[8] = 1.3; truth[9] = 0.3; truth[10] = 1.3; truth[11] = 1.8; truth[20] = 0.45
+    let start = Date(timeIntervalSince1970: 1_735_689_600) // 2025-01-01
+    let sim = simulatedReviewLog(truth: truth, cards: cards, days: days, seed: seed, start: start)
+    var text = ""
+    var n = 0
+    for (c, seq) in sim.enumerated() {
+        for p in seq {
+            n += 1
+            text += "{\"id\":\"s\(n)\",\"card\":\"sim-\(c)\",\"rating\":\(p.rating.rawValue),\"at\":\"\(RFC3339.format(p.at))\",\"mode\":\"review\"}\n"
+        }
+    }
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    try text.write(toFile: out + "/reviews.jsonl", atomically: true, encoding: .utf8)
+    print("wrote \(out)/reviews.jsonl: \(cards) cards, \(n) reviews over \(days) days, truth \(truth)")
+
 default:
     print("""
     usage: prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N]
@@ -182,5 +205,6 @@ default:
            prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
            prepdeck-bench tui-real --prepdeck PATH [--data DIR] [--bank FILE] [--runs N] [--first-frame-only]
            prepdeck-bench rows --prepdeck PATH [--data DIR] [--bank FILE] [--runs N]
+           prepdeck-bench simulate [--out DIR] [--cards N] [--days N] [--seed N]
     """)
 }
