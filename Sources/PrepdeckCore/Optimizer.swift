@@ -355,7 +355,7 @@ extension FSRSOptimizer.Result {
     public var beatsCurrent: Bool { stage != .defaults && fitted.rmseBins < current.rmseBins }
 
     /// The `optimize --json` object (docs/data-format.md).
-    public func toJSON(applied: Bool) -> JSONNode.Value {
+    public func toJSON(applied: Bool, advice: RetentionAdvice? = nil) -> JSONNode.Value {
         .obj([
             ("parameters", .arr(parameters.map { .number($0) })),
             ("reviews_used", .int(reviewsUsed)),
@@ -369,6 +369,7 @@ extension FSRSOptimizer.Result {
                 ("train_reviews", .int(h.trainReviews)), ("test_reviews", .int(h.testReviews)),
                 ("fitted", h.fitted.json()), ("current", h.current.json()), ("defaults", h.defaults.json()),
             ]) } ?? .null),
+            ("retention_advice", advice?.toJSON() ?? .null),
         ])
     }
 }

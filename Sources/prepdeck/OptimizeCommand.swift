@@ -22,8 +22,12 @@ struct OptimizeCommand: ParsableCommand {
         try runReporting {
             let ctx = try AppContext.load(global, access: apply ? .write : .read)
             for w in ctx.warnings { warn(w) }
-            let optimizer = FSRSOptimizer(sequences: try ctx.store.reviewSequences())
+            let sequences = try ctx.store.reviewSequences()
+            let optimizer = FSRSOptimizer(sequences: sequences)
             let result = optimizer.fit(current: ctx.settings.parameters)
+            // The advice is for the weights that will be in use: the fitted ones where they are better.
+            let advice = RetentionAdvice(sequences: sequences, settings: ctx.settings,
+                                         parameters: result.beatsCurrent ? result.parameters : ctx.settings.parameters, now: ctx.clock.now())
             var applied = false
             var note: String
             if !apply {
@@ -40,8 +44,9 @@ struct OptimizeCommand: ParsableCommand {
                 applied = true
                 note = "Wrote the fitted weights to settings.json; schedules are now the replay of the log with them."
             }
-            if json { printJSON(result.toJSON(applied: applied)); return }
-            FileHandle.standardOutput.write(Data((optimizeText(result) + note + "\n").utf8))
+            if json { printJSON(result.toJSON(applied: applied, advice: advice)); return }
+            FileHandle.standardOutput.write(Data((optimizeText(result) + adviceText(advice, current: ctx.settings.desiredRetention)
+                                                  + note + "\n").utf8))
         }
     }
 }
@@ -63,4 +68,17 @@ func optimizeText(_ r: FSRSOptimizer.Result) -> String {
         r.parameters[i..<min(i + 7, r.parameters.count)].map { String(format: "%.4f", $0) }.joined(separator: " ")
     }.joined(separator: "\n") + "\n\n"
     return out
+}
+
+func adviceText(_ a: RetentionAdvice, current: Double) -> String {
+    guard a.cards > 0 else { return "" }
+    var out = "Desired retention over the next \(a.days) days for your \(a.cards) seen card(s) (simulated):\n"
+    out += "retention  reviews/day  recall  at the end  minutes per card kept\n"
+    for r in a.rows {
+        let mark = r.desiredRetention == a.best ? "  ← least time per card kept" : abs(r.desiredRetention - current) < 1e-9 ? "  (yours)" : ""
+        out += String(format: "%9.2f  %11.1f  %5.1f %%  %8.1f %%  %21.2f", r.desiredRetention, r.reviewsPerDay, r.recall * 100,
+                      r.recallAtEnd * 100, r.minutesPerCardKept)
+            + mark + "\n"
+    }
+    return out + "desired_retention in settings.json is yours to set; a higher one buys recall with reviews.\n\n"
 }

@@ -39,6 +39,8 @@ import PrepdeckCore
         let fitted = j["fitted"] as! [String: Double], current = j["current"] as! [String: Double]
         #expect(fitted["rmse_bins"]! < current["rmse_bins"]! && fitted["log_loss"]! < current["log_loss"]!)
         #expect(j["held_out"] is [String: Any])
+        let advice = j["retention_advice"] as! [String: Any]
+        #expect((advice["rows"] as! [Any]).count == 11 && advice["cards"] as? Int == 60 && advice["best"] is Double)
         #expect(!FileManager.default.fileExists(atPath: dir + "/settings.json"))
         // --apply writes them, and list --json's due dates are the replay with them.
         let applied = try prepdeck(["optimize", "--apply", "--json", "--bank", seedBank], dataDir: dir)

@@ -105,3 +105,25 @@ import Testing
         #expect(abs(tiny.logLoss - -(0.5 * log(r5) + 0.5 * log(1 - r5))) < 1e-12)
     }
 }
+
+@Suite struct RetentionAdviceTests {
+    @Test func aHigherRetentionCostsMoreReviewsAndBuysRecall() {
+        let sim = simulatedReviewLog(truth: OptimizerTests.truth, cards: 80, days: 120, seed: 9)
+        let now = Date(timeIntervalSince1970: 1_767_225_600 + 120 * 86400)
+        let a = RetentionAdvice(sequences: sim, settings: Settings(), parameters: OptimizerTests.truth, now: now, days: 180)
+        #expect(a.cards == 80 && a.rows.map(\.desiredRetention) == RetentionAdvice.retentions)
+        for (lo, hi) in zip(a.rows, a.rows.dropFirst()) {
+            #expect(lo.reviewsPerDay <= hi.reviewsPerDay, "\(lo) \(hi)")
+            #expect(lo.recall <= hi.recall + 0.01, "\(lo) \(hi)")
+        }
+        #expect(a.rows.first!.reviewsPerDay < a.rows.last!.reviewsPerDay && a.rows.first!.recall < a.rows.last!.recall)
+        // The mark is the row with the least time per card kept.
+        let best = a.rows.min { $0.minutesPerCardKept < $1.minutesPerCardKept }!
+        #expect(a.best == best.desiredRetention && a.rows.allSatisfy { $0.minutesPerCardKept > 0 })
+        // Deterministic.
+        #expect(RetentionAdvice(sequences: sim, settings: Settings(), parameters: OptimizerTests.truth, now: now, days: 180) == a)
+        // No seen card: nothing to simulate.
+        let none = RetentionAdvice(sequences: [], settings: Settings(), parameters: FSRS.defaultParameters, now: now)
+        #expect(none.cards == 0 && none.rows.allSatisfy { $0.reviewsPerDay == 0 })
+    }
+}
