@@ -169,7 +169,8 @@ public struct FSRSOptimizer: Sendable {
             }
         }
         var se = 0.0, total = 0.0
-        for b in bins.values { let diff = b.y / b.n - b.p / b.n; se += diff * diff * b.n; total += b.n }
+        // In key order: a dictionary's order changes from run to run, and so would the rounding of the sum.
+        for key in bins.keys.sorted() { let b = bins[key]!; let diff = b.y / b.n - b.p / b.n; se += diff * diff * b.n; total += b.n }
         return Metrics(logLoss: count > 0 ? loss / Double(count) : 0, rmseBins: total > 0 ? (se / total).squareRoot() : 0, count: count)
     }
 

@@ -19,8 +19,22 @@ public struct Settings: Sendable, Equatable {
     public var interviewDate: String?
     /// The topics that matter for it (`"interview_topics"`); empty: every topic.
     public var interviewTopics: [String] = []
+    /// When `prepdeck optimize --apply` wrote `parameters` (RFC 3339, `"parameters_fitted_at"`), and on how many
+    /// reviews (`"parameters_fitted_reviews"`); nil when they were not fitted here. They do not change schedules.
+    public var parametersFittedAt: String?
+    public var parametersFittedReviews: Int?
 
     public init() {}
+
+    /// Where the scheduler's weights come from, for the Stats screen.
+    public var weightsSummary: String {
+        if scheduler != .fsrs { return "none: the SM-2 scheduler is in use" }
+        if let at = parametersFittedAt, let n = parametersFittedReviews, parameters != FSRS.defaultParameters {
+            return "fitted to your log on \(at.prefix(10)) from \(n) reviews (prepdeck optimize)"
+        }
+        if parameters == FSRS.defaultParameters { return "the published FSRS-6 defaults; prepdeck optimize fits them to your reviews" }
+        return "your own, from settings.json"
+    }
 
     public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
         public var position: SourcePosition
@@ -106,6 +120,14 @@ public struct Settings: Sendable, Equatable {
             guard let items = n.array, items.allSatisfy({ !($0.string ?? "").isEmpty }) else { throw fail(n, "interview_topics", "an array of topic ids") }
             s.interviewTopics = items.map { $0.string! }
         }
+        if let n = node["parameters_fitted_at"], n.value != .null {
+            guard let v = n.string, RFC3339.parse(v) != nil else { throw fail(n, "parameters_fitted_at", "an RFC 3339 time") }
+            s.parametersFittedAt = v
+        }
+        if let n = node["parameters_fitted_reviews"], n.value != .null {
+            guard case let .number(d) = n.value, d >= 0, d == d.rounded(), d < 1e15 else { throw fail(n, "parameters_fitted_reviews", "a whole number") }
+            s.parametersFittedReviews = Int(d)
+        }
         return s
     }
 
@@ -147,9 +169,14 @@ public struct Settings: Sendable, Equatable {
           + (buried.isEmpty ? [] : [("buried", .obj(buried.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
           + (interviewDate.map { [("interview_date", .string($0))] } ?? [])
           + (interviewTopics.isEmpty ? [] : [("interview_topics", .arr(interviewTopics.map { .string($0) }))])
-        var members: [(key: String, value: JSONNode)] = known.map { (key: $0.0, value: JSONNode($0.1)) }
+        var fitted: [(String, JSONNode.Value)] = []
+        if let at = parametersFittedAt { fitted.append(("parameters_fitted_at", .string(at))) }
+        if let n = parametersFittedReviews { fitted.append(("parameters_fitted_reviews", .int(n))) }
+        let all = known + fitted
+        var members: [(key: String, value: JSONNode)] = all.map { (key: $0.0, value: JSONNode($0.1)) }
         if case let .object(old)? = base?.value {
-            let names = Set(known.map(\.0) + ["suspended", "buried", "interview_date", "interview_topics"])
+            let names = Set(known.map(\.0) + ["suspended", "buried", "interview_date", "interview_topics",
+                                               "parameters_fitted_at", "parameters_fitted_reviews"])
             members += old.filter { !names.contains($0.key) }
         }
         return .object(members)

@@ -359,7 +359,8 @@ public struct AppModel: Sendable {
         case .nextTab: tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!
         default:
             if tab == .stats, let report = statsReport {
-                let maxScroll = max(0, StatsScreen.contentHeight(width: bodyRect.width, report: report, readiness: readinessReport) - bodyRect.height)
+                let maxScroll = max(0, StatsScreen.contentHeight(width: bodyRect.width, report: report, readiness: readinessReport,
+                                                                        weights: progress.settings.weightsSummary) - bodyRect.height)
                 let page = max(1, bodyRect.height - 2)
                 switch action {
                 case .down: statsScroll += 1
@@ -418,9 +419,11 @@ public struct AppModel: Sendable {
         case .review: drawReview(&g, in: body, now: now)
         case .stats:
             if let report = statsReport {
-                StatsScreen.draw(&g, in: body, report: report, readiness: readinessReport, theme: theme, scroll: statsScroll)
+                StatsScreen.draw(&g, in: body, report: report, readiness: readinessReport, weights: progress.settings.weightsSummary,
+                                 theme: theme, scroll: statsScroll)
             } else {
-                StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), readiness: makeReadiness(now: now), theme: theme, scroll: statsScroll)
+                StatsScreen.draw(&g, in: body, report: makeStatsReport(now: now), readiness: makeReadiness(now: now),
+                                 weights: progress.settings.weightsSummary, theme: theme, scroll: statsScroll)
             }
             drawPlanForm(&g, in: body, now: now)
         }

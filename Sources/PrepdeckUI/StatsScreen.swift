@@ -13,12 +13,13 @@ public struct StatsScreen {
     static let eighths = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// Draws the screen into `r`, its content scrolled up by `scroll` lines (clamped).
-    public static func draw(_ g: inout Grid, in r: Rect, report: StatsReport, readiness: ReadinessReport? = nil, theme: Theme, scroll: Int) {
+    public static func draw(_ g: inout Grid, in r: Rect, report: StatsReport, readiness: ReadinessReport? = nil, weights: String? = nil,
+                            theme: Theme, scroll: Int) {
         guard r.width > 0, r.height > 0 else { return }
         g.fill(r, style: theme.text)
         let inner = Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: r.height)
         guard inner.width > 0 else { return }
-        let all = lines(width: inner.width, report: report, readiness: readiness, theme: theme)
+        let all = lines(width: inner.width, report: report, readiness: readiness, weights: weights, theme: theme)
         let top = max(0, min(scroll, all.count - inner.height))
         for (k, line) in all.dropFirst(top).prefix(inner.height).enumerated() {
             g.put(line, x: inner.x, y: inner.y + k, clip: inner)
@@ -30,14 +31,14 @@ public struct StatsScreen {
 
     /// How many lines the content takes in a rectangle `width` cells wide (for clamping the scroll offset:
     /// the largest useful offset is `contentHeight - height`).
-    public static func contentHeight(width: Int, report: StatsReport, readiness: ReadinessReport? = nil) -> Int {
-        lines(width: max(0, width - 2), report: report, readiness: readiness, theme: .monochrome).count
+    public static func contentHeight(width: Int, report: StatsReport, readiness: ReadinessReport? = nil, weights: String? = nil) -> Int {
+        lines(width: max(0, width - 2), report: report, readiness: readiness, weights: weights, theme: .monochrome).count
     }
 
     // MARK: Content
 
     /// Every line of the content for a column `width` cells wide; no line is wider.
-    static func lines(width: Int, report: StatsReport, readiness: ReadinessReport? = nil, theme: Theme) -> [Line] {
+    static func lines(width: Int, report: StatsReport, readiness: ReadinessReport? = nil, weights: String? = nil, theme: Theme) -> [Line] {
         guard width > 0 else { return [] }
         var out: [Line] = []
         out += summary(width: width, report: report, theme: theme)
@@ -55,6 +56,7 @@ public struct StatsScreen {
         out += heatmap(width: width, report: report, theme: theme)
         out.append([])
         out += retention(width: width, report: report, theme: theme)
+        if let weights { out += wrapSpans([Span("Scheduler weights: ", theme.muted), Span(weights, theme.text)], width: width) }
         out.append([])
         out += topics(width: width, report: report, theme: theme)
         return out.map { clipLine($0, width) }

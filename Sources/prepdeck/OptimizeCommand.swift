@@ -40,6 +40,8 @@ struct OptimizeCommand: ParsableCommand {
             } else {
                 var s = ctx.settings
                 s.parameters = result.parameters
+                s.parametersFittedAt = RFC3339.format(ctx.clock.now())
+                s.parametersFittedReviews = result.reviewsUsed
                 try ctx.store.writeSettings(s)
                 applied = true
                 note = "Wrote the fitted weights to settings.json; schedules are now the replay of the log with them."

@@ -48,13 +48,14 @@ import PrepdeckCore
         #expect(applied.status == 0 && a["applied"] as? Bool == true, "\(applied.stderr)")
         let settings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/settings.json"))) as! [String: Any]
         #expect(settings["parameters"] as? [Double] == a["parameters"] as? [Double])
+        #expect(settings["parameters_fitted_reviews"] as? Int == a["reviews_used"] as? Int && settings["parameters_fitted_at"] is String)
         let after = try dues(dir)
         #expect(before.keys.sorted() == after.keys.sorted() && before.values.allSatisfy { $0.hasPrefix("20") })
         #expect(seedIDs.contains { before[$0] != after[$0] }, "\(before) \(after)")
         // Again: the same weights are found, they do not beat themselves, nothing is written.
         let saved = try Data(contentsOf: URL(fileURLWithPath: dir + "/settings.json"))
         let again = try prepdeck(["optimize", "--apply", "--bank", seedBank], dataDir: dir)
-        #expect(again.status == 0 && again.stdout.contains("do not beat the current ones"), "\(again.stdout)")
+        #expect(again.status == 0 && again.stdout.contains("do not beat the current ones"), "\(again.stdout) \(again.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/settings.json")) == saved)
     }
 

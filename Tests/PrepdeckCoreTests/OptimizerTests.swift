@@ -127,3 +127,26 @@ import Testing
         #expect(none.cards == 0 && none.rows.allSatisfy { $0.reviewsPerDay == 0 })
     }
 }
+
+@Suite struct FittedWeightsSettingsTests {
+    @Test func theFittedFieldsRoundTripAndNameTheWeights() throws {
+        var s = Settings()
+        #expect(s.weightsSummary.contains("published FSRS-6 defaults"))
+        s.parameters[0] = 0.5
+        #expect(s.weightsSummary == "your own, from settings.json")
+        s.parametersFittedAt = "2026-12-03T09:30:00Z"
+        s.parametersFittedReviews = 2949
+        #expect(s.weightsSummary == "fitted to your log on 2026-12-03 from 2949 reviews (prepdeck optimize)")
+        let back = try Settings.decode(try JSONParser.parse(JSONWriter.write(s.encode(), indent: 2)))
+        #expect(back == s)
+        // They do not change schedules: the caches stay valid.
+        var plain = s
+        plain.parametersFittedAt = nil; plain.parametersFittedReviews = nil
+        #expect(plain.schedulingHash(seed: 1) == s.schedulingHash(seed: 1))
+        for bad in ["{\"parameters_fitted_at\": \"yesterday\"}", "{\"parameters_fitted_reviews\": -1}", "{\"parameters_fitted_reviews\": 1.5}"] {
+            #expect(throws: Settings.FieldError.self) { try Settings.decode(try JSONParser.parse(bad)) }
+        }
+        s.scheduler = .sm2
+        #expect(s.weightsSummary.contains("SM-2"))
+    }
+}

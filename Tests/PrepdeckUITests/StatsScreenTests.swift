@@ -254,6 +254,21 @@ import Testing
         #expect(m.press(.char("i"), .escape).isEmpty && m.planForm == nil && m.progress.settings.interviewDate == nil)
     }
 
+    @Test func theStatsTabSaysWhereTheWeightsComeFrom() {
+        var m = model(width: 80, height: 24)
+        m.progress.settings.interviewDate = nil
+        m.press(.char("S"))
+        var seen = ""
+        for _ in 0..<40 { seen += m.screen(); m.press(.char("j")) }
+        #expect(seen.contains("Scheduler weights: the published FSRS-6 defaults; prepdeck optimize fits them"), "\(seen)")
+        m.progress.settings.parameters[0] = 0.5
+        m.progress.settings.parametersFittedAt = "2026-12-03T09:30:00Z"
+        m.progress.settings.parametersFittedReviews = 2949
+        seen = ""
+        for _ in 0..<40 { seen += m.screen(); m.press(.char("j")) }
+        #expect(seen.contains("fitted to your log on 2026-12-03 from 2949 reviews"), "\(seen)")
+    }
+
     @Test func thePlanIsShownWithFollowedAndNotFollowed() {
         var m = model(width: 80, height: 40)
         m.press(.char("S"))
