@@ -150,3 +150,17 @@ import Testing
         #expect(s.weightsSummary.contains("SM-2"))
     }
 }
+
+extension RetentionAdviceTests {
+    @Test func aLargeCollectionIsSimulatedOnAnEvenSample() {
+        let sim = simulatedReviewLog(truth: OptimizerTests.truth, cards: 900, days: 100, seed: 4)
+        let now = Date(timeIntervalSince1970: 1_767_225_600 + 100 * 86400)
+        let full = RetentionAdvice(sequences: sim, settings: Settings(), parameters: OptimizerTests.truth, now: now, days: 120)
+        let sampled = RetentionAdvice(sequences: sim, settings: Settings(), parameters: OptimizerTests.truth, now: now, days: 120, maxCards: 300)
+        #expect(full.simulatedCards == 900 && sampled.simulatedCards == 300 && sampled.cards == 900)
+        // Reviews a day are scaled to the whole collection: near the full run's, not a third of it.
+        let f = full.rows.map(\.reviewsPerDay).reduce(0, +), s = sampled.rows.map(\.reviewsPerDay).reduce(0, +)
+        #expect(abs(s - f) <= 0.1 * f, "\(full.rows) \(sampled.rows)")
+        for (a, b) in zip(full.rows, sampled.rows) { #expect(abs(a.recall - b.recall) < 0.03) }
+    }
+}
