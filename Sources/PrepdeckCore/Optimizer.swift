@@ -196,10 +196,11 @@ public struct FSRSOptimizer: Sendable {
                           reviewsUsed: n, current: cur, fitted: all, defaults: all, heldOut: nil)
         }
         var heldOut: HeldOut?
-        let split: Float = 0.8
         let trainCount = Int((Double(n) * 0.8).rounded(.down))
         if trainCount >= FSRSOptimizer.minimumForAnyFit && n - trainCount >= 8 {
-            let w = train(recency: 0...split)
+            // Ranks 0…trainCount-1 train, the rest test: the two ranges share no review.
+            let last = Float(Double(trainCount - 1) / Double(max(1, n - 1)))
+            let w = train(recency: 0...last)
             let test: ClosedRange<Float> = Float(Double(trainCount) / Double(max(1, n - 1)))...1
             heldOut = HeldOut(trainReviews: trainCount, testReviews: n - trainCount, fitted: evaluate(w, recency: test),
                               current: evaluate(current, recency: test), defaults: evaluate(defaults, recency: test))
