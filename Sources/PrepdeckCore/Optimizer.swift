@@ -386,7 +386,7 @@ public func simulatedReviewLog(truth: [Double], cards: Int, days: Int, seed: UIn
     settings.fuzz = false
     let fsrs = FSRS(settings: settings)
     var rng = SeededRandom(seed: seed)
-    func unit() -> Double { Double(rng.next() >> 11) / Double(UInt64(1) << 53) }
+    func unit() -> Double { rng.unit() }
     var out: [[ReviewPoint]] = []
     out.reserveCapacity(cards)
     let spread = max(1, days / 2)

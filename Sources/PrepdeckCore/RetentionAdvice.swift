@@ -43,7 +43,8 @@ public struct RetentionAdvice: Sendable, Equatable {
         var states: [CardSchedule] = []
         for (k, seq) in sequences.enumerated() where !seq.isEmpty {
             var c = CardSchedule()
-            for p in seq { c = replayer.review(c, cardID: "c\(k)", rating: p.rating, at: p.at) }
+            let id = "c\(k)"
+            for p in seq { c = replayer.review(c, cardID: id, rating: p.rating, at: p.at) }
             states.append(c)
         }
         cards = states.count
@@ -82,6 +83,7 @@ public struct RetentionAdvice: Sendable, Equatable {
                 card.due = last.addingTimeInterval(Double(fsrs.nextInterval(st)) * 86400)
             }
             var rng = SeededRandom(seed: seed ^ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
+            let id = "c\(k)"
             var week = 0
             func sample(until t: Date) {
                 while week < days / 7 + 1, now.addingTimeInterval(Double(week * 7) * 86400) <= t {
@@ -96,9 +98,9 @@ public struct RetentionAdvice: Sendable, Equatable {
                 let at = max(due, now)
                 sample(until: at)
                 let p = card.state == .review ? fsrs.retrievability(card, at: at) : 0.9
-                let u = Double(rng.next() >> 11) / Double(UInt64(1) << 53)
+                let u = rng.unit()
                 if u >= p { forgotten += 1 }
-                card = fsrs.review(card, cardID: "c\(k)", rating: u < p ? .good : .again, at: at)
+                card = fsrs.review(card, cardID: id, rating: u < p ? .good : .again, at: at)
                 reviews += 1
             }
             sample(until: end)

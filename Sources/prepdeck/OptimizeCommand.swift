@@ -56,18 +56,18 @@ struct OptimizeCommand: ParsableCommand {
 func optimizeText(_ r: FSRSOptimizer.Result) -> String {
     func f(_ x: Double) -> String { String(format: "%.4f", x) }
     var out = "Reviews used: \(r.reviewsUsed) (\(r.reason)).\n\n"
-    out += "weights    log loss  RMSE(bins)\n"
-    for (name, m) in [("current", r.current), ("fitted", r.fitted), ("defaults", r.defaults)] {
-        out += name.padding(toLength: 9, withPad: " ", startingAt: 0) + f(m.logLoss).leftPad(10) + f(m.rmseBins).leftPad(12) + "\n"
+    func rows(_ current: FSRSOptimizer.Metrics, _ fitted: FSRSOptimizer.Metrics, _ defaults: FSRSOptimizer.Metrics) -> String {
+        [("current", current), ("fitted", fitted), ("defaults", defaults)].map { name, m in
+            name.padding(toLength: 9, withPad: " ", startingAt: 0) + f(m.logLoss).leftPad(10) + f(m.rmseBins).leftPad(12) + "\n"
+        }.joined()
     }
+    out += "weights    log loss  RMSE(bins)\n" + rows(r.current, r.fitted, r.defaults)
     if let h = r.heldOut {
         out += "\nHeld out: fitted on the first \(h.trainReviews) reviews in time, scored on the last \(h.testReviews):\n"
-        for (name, m) in [("current", h.current), ("fitted", h.fitted), ("defaults", h.defaults)] {
-            out += name.padding(toLength: 9, withPad: " ", startingAt: 0) + f(m.logLoss).leftPad(10) + f(m.rmseBins).leftPad(12) + "\n"
-        }
+            + rows(h.current, h.fitted, h.defaults)
     }
     out += "\nFitted weights:\n" + stride(from: 0, to: r.parameters.count, by: 7).map { i in
-        r.parameters[i..<min(i + 7, r.parameters.count)].map { String(format: "%.4f", $0) }.joined(separator: " ")
+        r.parameters[i..<min(i + 7, r.parameters.count)].map(f).joined(separator: " ")
     }.joined(separator: "\n") + "\n\n"
     return out
 }
