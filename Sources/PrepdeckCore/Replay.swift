@@ -11,22 +11,52 @@ import Darwin
 // and the same messages, about ten times faster. The snapshot (PrepdeckStore/Snapshot.swift) is built
 // from it and uses the same pieces to replay only the lines appended after it.
 
-/// One line of `reviews.jsonl` as the replay engine keeps it.
+/// One line of `reviews.jsonl` as the replay engine keeps it: 32 bytes, no id bytes. The id (or undone id) is
+/// read back from the line (`LogLines`) only to confirm two equal hashes.
 public struct LogRecord: Sendable {
     public var at: Date
     /// Review line: hash of its id. Undo line: hash of the undone id.
     public var idHash: UInt64
-    /// Where the line starts in the file, and its length without the newline.
+    /// Where the line starts in the file.
     public var lineOffset: Int
-    public var lineLength: Int32
-    /// Length of the id (review) or of the undone id (undo), whose bytes are at `idStart` in the scanned
-    /// buffer when `idStart >= 0`, else at `~idStart` in the scan's `extra` storage.
-    public var idLength: Int32
-    public var idStart: Int
+    /// The line's length without the newline (top 29 bits), undo flag (bit 2), rating − 1 (bits 0–1).
+    private var bits: UInt32
     /// The card's index in the scan's interner; -1 for undo lines.
     public var card: Int32
-    public var rating: Rating
-    public var isUndo: Bool
+
+    /// The longest line a record can describe; a longer line is reported as unreadable.
+    public static let maxLineLength = (1 << 29) - 1
+
+    public init(at: Date, idHash: UInt64, lineOffset: Int, lineLength: Int, card: Int32, rating: Rating, isUndo: Bool) {
+        self.at = at
+        self.idHash = idHash
+        self.lineOffset = lineOffset
+        bits = UInt32(lineLength) << 3 | (isUndo ? 4 : 0) | UInt32(rating.rawValue - 1)
+        self.card = card
+    }
+
+    public var lineLength: Int { Int(bits >> 3) }
+    public var isUndo: Bool { bits & 4 != 0 }
+    public var rating: Rating {
+        switch bits & 3 { case 0: .again; case 1: .hard; case 2: .good; default: .easy }
+    }
+}
+
+/// Where a scan's lines can be read back from, by file offset and length: the scanned buffer, or the file.
+public protocol LogLines {
+    func withLine<T>(at offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T
+}
+
+/// Lines of a buffer holding the file's bytes from `fileOffset`.
+public struct BufferLines: LogLines {
+    public let buffer: UnsafeBufferPointer<UInt8>
+    public let fileOffset: Int
+    public init(_ buffer: UnsafeBufferPointer<UInt8>, fileOffset: Int) { self.buffer = buffer; self.fileOffset = fileOffset }
+    public func withLine<T>(at offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        let s = offset - fileOffset
+        guard s >= 0, length >= 0, s + length <= buffer.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(rebasing: buffer[s..<(s + length)]))
+    }
 }
 
 /// A line that could not be read: its 1-based number, the column and the message (as `LogLineError`).
@@ -113,27 +143,29 @@ public struct CardInterner: Sendable {
     }
 }
 
-/// An open-addressing table from 64-bit hashes to record indices; equal hashes are confirmed by the caller.
+/// An open-addressing table from 64-bit hashes to record indices. A slot keeps the hash's top 32 bits and
+/// the value (8 bytes, so a million entries fit in 16 MB); the caller confirms a candidate (its full hash,
+/// then its bytes).
 struct HashSlots {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    private struct Slot { var tag: UInt32; var value: Int32 }
+    private var slots: [Slot]
     private let mask: Int
 
     init(capacity: Int) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(tag: 0, value: -1), count: size)
         mask = size - 1
     }
 
     /// The first value with this hash for which `match` holds.
     func first(_ h: UInt64, where match: (Int32) -> Bool) -> Int32? {
         var k = Int(truncatingIfNeeded: h) & mask
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
         while true {
-            let v = values[k]
-            if v < 0 { return nil }
-            if keys[k] == h && match(v) { return v }
+            let s = slots[k]
+            if s.value < 0 { return nil }
+            if s.tag == tag && match(s.value) { return s.value }
             k = (k + 1) & mask
         }
     }
@@ -141,14 +173,14 @@ struct HashSlots {
     /// Inserts unless a matching value exists; returns the existing value, or nil when inserted.
     mutating func insertIfAbsent(_ h: UInt64, _ value: Int32, equal: (Int32) -> Bool) -> Int32? {
         var k = Int(truncatingIfNeeded: h) & mask
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
         while true {
-            let v = values[k]
-            if v < 0 { break }
-            if keys[k] == h && equal(v) { return v }
+            let s = slots[k]
+            if s.value < 0 { break }
+            if s.tag == tag && equal(s.value) { return s.value }
             k = (k + 1) & mask
         }
-        keys[k] = h
-        values[k] = value
+        slots[k] = Slot(tag: tag, value: value)
         return nil
     }
 }
@@ -157,8 +189,6 @@ struct HashSlots {
 public struct LogScan: Sendable {
     public var records: [LogRecord] = []
     public var cards = CardInterner()
-    /// Id bytes of the few lines read by the generic parser (see `LogRecord.idStart`).
-    public var extra: [UInt8] = []
     public var problems: [LogLineProblem] = []
     /// Bytes after the last newline that do not decode (a torn last line): file offset, line number, length.
     public var tornTail: (offset: Int, line: Int, length: Int)?
@@ -166,40 +196,60 @@ public struct LogScan: Sendable {
     public var completeEnd: Int = 0
     /// Number of the last newline-terminated line (`firstLine - 1` if none).
     public var lastCompleteLine: Int = 0
+    /// The file offset of `buffer[0]` for a scan of one buffer (`scan`, `scanParallel`): where `key(_:in:)` finds lines.
+    public var bufferOffset: Int = 0
 
     public init() {}
+
+    /// An empty scan that starts at file offset `start`, after line `lastLine`.
+    public init(start: Int, lastLine: Int, expectedCards: Int = 1024, expectedBytes: Int = 0) {
+        cards = CardInterner(capacity: expectedCards)
+        records.reserveCapacity(expectedBytes / 100 + 16)
+        completeEnd = start
+        lastCompleteLine = lastLine
+    }
 
     /// Scans `buffer[range]`, where `buffer[0]` is at `fileOffset` in the file and the range's first line is
     /// line `firstLine`. Lines are split exactly as `JSONLines` does; each is decoded by `LogEntry.decode(line:)`
     /// semantics (the raw fast path, else the generic parser).
     public static func scan(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, fileOffset: Int, firstLine: Int,
                             expectedCards: Int = 1024) -> LogScan {
-        var s = LogScan()
-        s.cards = CardInterner(capacity: expectedCards)
-        s.records.reserveCapacity(range.count / 100 + 16)
+        var s = LogScan(start: fileOffset + range.lowerBound, lastLine: firstLine - 1, expectedCards: expectedCards,
+                        expectedBytes: range.count)
+        s.bufferOffset = fileOffset
+        let rest = s.addCompleteLines(buffer, range: range, fileOffset: fileOffset)
+        s.addLastLine(buffer, rest..<range.upperBound, fileOffset: fileOffset)
+        return s
+    }
+
+    /// Reads every newline-terminated line of `buffer[range]` (`buffer[0]` at `fileOffset`; the range starts at
+    /// `completeEnd`, a line start) and returns where the bytes after the last newline begin.
+    public mutating func addCompleteLines(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, fileOffset: Int) -> Int {
         var start = range.lowerBound
-        var number = firstLine - 1
+        var number = lastCompleteLine
         let end = range.upperBound
-        s.completeEnd = fileOffset + start
-        s.lastCompleteLine = number
-        guard start < end, let base = buffer.baseAddress else { return s }
+        guard start < end, let base = buffer.baseAddress else { return start }
         while start < end {
             guard let hit = memchr(base + start, 0x0A, end - start) else { break }
             let k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             number += 1
-            if k > start { s.addLine(buffer, start..<k, fileOffset: fileOffset, number: number) }
+            if k > start { addLine(buffer, start..<k, fileOffset: fileOffset, number: number) }
             start = k + 1
         }
-        s.completeEnd = fileOffset + start
-        s.lastCompleteLine = number
-        if start < end {
-            var blank = true
-            for k in start..<end where !(buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D) { blank = false; break }
-            if !blank && !s.addLine(buffer, start..<end, fileOffset: fileOffset, number: number + 1, reportProblem: false) {
-                s.tornTail = (fileOffset + start, number + 1, end - start)
-            }
+        completeEnd = fileOffset + start
+        lastCompleteLine = number
+        return start
+    }
+
+    /// The bytes after the last newline (the range's end is the end of what is read): a last line without
+    /// its newline, or a torn tail.
+    public mutating func addLastLine(_ buffer: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, fileOffset: Int) {
+        guard !r.isEmpty else { return }
+        var blank = true
+        for k in r where !(buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D) { blank = false; break }
+        if !blank && !addLine(buffer, r, fileOffset: fileOffset, number: lastCompleteLine + 1, reportProblem: false) {
+            tornTail = (fileOffset + r.lowerBound, lastCompleteLine + 1, r.count)
         }
-        return s
     }
 
     /// Reads one line; false when it does not decode (reported in `problems` unless `reportProblem` is false).
@@ -207,19 +257,19 @@ public struct LogScan: Sendable {
     mutating func addLine(_ buffer: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, fileOffset: Int, number: Int,
                           reportProblem: Bool = true) -> Bool {
         let line = UnsafeBufferPointer(rebasing: buffer[r])
+        let offset = fileOffset + r.lowerBound
+        guard r.count <= LogRecord.maxLineLength else {
+            if reportProblem { problems.append(LogLineProblem(line: number, column: 1, message: "line is too long (\(r.count) bytes)")) }
+            return false
+        }
         if let raw = RawLogLine.scan(line), raw.isASCII {
-            let base = r.lowerBound
             if raw.isUndo {
-                let u = UnsafeBufferPointer(rebasing: line[raw.undo])
-                records.append(LogRecord(at: raw.at, idHash: FastHash.hash(u), lineOffset: fileOffset + base,
-                                         lineLength: Int32(r.count), idLength: Int32(raw.undo.count),
-                                         idStart: base + raw.undo.lowerBound, card: -1, rating: .good, isUndo: true))
+                records.append(LogRecord(at: raw.at, idHash: FastHash.hash(UnsafeBufferPointer(rebasing: line[raw.undo])),
+                                         lineOffset: offset, lineLength: r.count, card: -1, rating: .good, isUndo: true))
             } else {
-                let idBytes = UnsafeBufferPointer(rebasing: line[raw.id])
                 let card = cards.intern(UnsafeBufferPointer(rebasing: line[raw.card]))
-                records.append(LogRecord(at: raw.at, idHash: FastHash.hash(idBytes), lineOffset: fileOffset + base,
-                                         lineLength: Int32(r.count), idLength: Int32(raw.id.count),
-                                         idStart: base + raw.id.lowerBound, card: card, rating: raw.rating, isUndo: false))
+                records.append(LogRecord(at: raw.at, idHash: FastHash.hash(UnsafeBufferPointer(rebasing: line[raw.id])),
+                                         lineOffset: offset, lineLength: r.count, card: card, rating: raw.rating, isUndo: false))
             }
             return true
         }
@@ -228,72 +278,95 @@ public struct LogScan: Sendable {
             if reportProblem { problems.append(LogLineProblem(line: number, column: error.column, message: error.message)) }
             return false
         }
-        append(entry, lineOffset: fileOffset + r.lowerBound, lineLength: r.count)
+        append(entry, lineOffset: offset, lineLength: r.count)
         return true
     }
 
-    /// Adds a decoded entry (its id bytes go to `extra`).
+    /// Adds a decoded entry.
     public mutating func append(_ entry: LogEntry, lineOffset: Int, lineLength: Int) {
-        let key: String
-        var card: Int32 = -1
-        var rating = Rating.good
         switch entry {
-        case let .review(r): key = r.id; card = cards.intern(r.card); rating = r.rating
-        case let .undo(u): key = u.undo
+        case let .review(r):
+            records.append(LogRecord(at: r.at, idHash: FastHash.hash(r.id), lineOffset: lineOffset, lineLength: lineLength,
+                                     card: cards.intern(r.card), rating: r.rating, isUndo: false))
+        case let .undo(u):
+            records.append(LogRecord(at: u.at, idHash: FastHash.hash(u.undo), lineOffset: lineOffset, lineLength: lineLength,
+                                     card: -1, rating: .good, isUndo: true))
         }
-        let start = extra.count
-        extra.append(contentsOf: key.utf8)
-        records.append(LogRecord(at: entry.at, idHash: FastHash.hash(key), lineOffset: lineOffset, lineLength: Int32(lineLength),
-                                 idLength: Int32(extra.count - start), idStart: ~start, card: card, rating: rating,
-                                 isUndo: entry.isUndo))
     }
 
-    /// The id bytes of record `k` (review: its id; undo: the undone id).
+    /// The id (review line) or undone id (undo line) in a line's bytes, as the scan read it; nil when the
+    /// line no longer decodes.
+    static func withKey<T>(ofLine line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>?) -> T) -> T {
+        if let raw = RawLogLine.scan(line), raw.isASCII { return body(UnsafeBufferPointer(rebasing: line[raw.isUndo ? raw.undo : raw.id])) }
+        guard let entry = try? LogEntry.decode(line: ArraySlice(line)) else { return body(nil) }
+        var key: String
+        switch entry {
+        case let .review(r): key = r.id
+        case let .undo(u): key = u.undo
+        }
+        return key.withUTF8 { body($0) }
+    }
+
+    /// The id bytes of record `k` (review: its id; undo: the undone id), read back from its line.
     @inline(__always)
-    func withKey<T>(_ k: Int, in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    func withKey<T, L: LogLines>(_ k: Int, in lines: L, _ body: (UnsafeBufferPointer<UInt8>?) -> T) -> T {
         let r = records[k]
-        let n = Int(r.idLength)
-        if r.idStart >= 0 { return body(UnsafeBufferPointer(rebasing: buffer[r.idStart..<(r.idStart + n)])) }
-        return extra.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(~r.idStart)..<(~r.idStart + n)])) }
+        return lines.withLine(at: r.lineOffset, length: r.lineLength) { LogScan.withKey(ofLine: $0, body) }
     }
 
     /// The id (review) or undone id (undo) of record `k` as a string.
+    public func key<L: LogLines>(_ k: Int, in lines: L) -> String {
+        withKey(k, in: lines) { $0.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    }
+
+    /// The same, for a scan of one buffer (`scan`, `scanParallel`) and that buffer.
     public func key(_ k: Int, in buffer: UnsafeBufferPointer<UInt8>) -> String {
-        withKey(k, in: buffer) { String(decoding: $0, as: UTF8.self) }
+        key(k, in: BufferLines(buffer, fileOffset: bufferOffset))
     }
 
-    func sameKey(_ a: Int, _ b: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        withKey(a, in: buffer) { pa in
-            withKey(b, in: buffer) { pb in
-                pa.count == pb.count && (pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0)
-            }
-        }
+    static func equal(_ a: UnsafeBufferPointer<UInt8>?, _ b: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let a, let b, a.count == b.count else { return false }
+        return a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
     }
 
-    func keyEquals(_ a: Int, _ p: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        withKey(a, in: buffer) { pa in
-            pa.count == p.count && (p.count == 0 || memcmp(pa.baseAddress!, p.baseAddress!, p.count) == 0)
-        }
+    func sameKey<L: LogLines>(_ a: Int, _ b: Int, in lines: L) -> Bool {
+        withKey(a, in: lines) { pa in withKey(b, in: lines) { pb in LogScan.equal(pa, pb) } }
     }
 
-    /// Appends another scan of the following part of the same buffer (line numbers already absolute).
+    /// Appends another scan of the following part of the same file (line numbers already absolute).
     public mutating func merge(_ other: LogScan) {
         var remap = [Int32](repeating: -1, count: other.cards.count)
         for (k, name) in other.cards.names.enumerated() { remap[k] = cards.intern(name) }
-        let extraShift = extra.count
-        extra.append(contentsOf: other.extra)
         let first = records.count
         records.append(contentsOf: other.records)
         records.withUnsafeMutableBufferPointer { rs in
-            for k in first..<rs.count {
-                if rs[k].card >= 0 { rs[k].card = remap[Int(rs[k].card)] }
-                if rs[k].idStart < 0 { rs[k].idStart = ~(~rs[k].idStart + extraShift) }
-            }
+            for k in first..<rs.count where rs[k].card >= 0 { rs[k].card = remap[Int(rs[k].card)] }
         }
         problems += other.problems
         tornTail = other.tornTail
         completeEnd = other.completeEnd
         lastCompleteLine = other.lastCompleteLine
+    }
+
+    /// Scans of consecutive parts of a file, each numbered from line 1, joined into one whose first line is
+    /// `firstLine`.
+    public static func concatenate(_ parts: consuming [LogScan], firstLine: Int) -> LogScan {
+        var rest = parts
+        var whole = rest.removeFirst()
+        for var part in rest {
+            let shift = whole.lastCompleteLine
+            for k in part.problems.indices { part.problems[k].line += shift }
+            part.lastCompleteLine += shift
+            if let t = part.tornTail { part.tornTail = (t.offset, t.line + shift, t.length) }
+            whole.merge(part)
+        }
+        if firstLine != 1 {
+            let shift = firstLine - 1
+            for k in whole.problems.indices { whole.problems[k].line += shift }
+            whole.lastCompleteLine += shift
+            if let t = whole.tornTail { whole.tornTail = (t.offset, t.line + shift, t.length) }
+        }
+        return whole
     }
 }
 
@@ -334,21 +407,10 @@ extension LogScan {
             boxes[p].value = scan(shared.value, range: bounds[p]..<bounds[p + 1], fileOffset: fileOffset, firstLine: 1,
                                   expectedCards: expectedCards)
         }
-        var whole = boxes[0].value!
-        for p in 1..<parts {
-            var part = boxes[p].value!
-            let shift = whole.lastCompleteLine
-            for k in part.problems.indices { part.problems[k].line += shift }
-            part.lastCompleteLine += shift
-            if let t = part.tornTail { part.tornTail = (t.offset, t.line + shift, t.length) }
-            whole.merge(part)
-        }
-        if firstLine != 1 {
-            let shift = firstLine - 1
-            for k in whole.problems.indices { whole.problems[k].line += shift }
-            whole.lastCompleteLine += shift
-            if let t = whole.tornTail { whole.tornTail = (t.offset, t.line + shift, t.length) }
-        }
+        var scans: [LogScan] = []
+        for b in boxes { scans.append(b.value!); b.value = nil }
+        var whole = LogScan.concatenate(scans, firstLine: firstLine)
+        whole.bufferOffset = fileOffset
         return whole
     }
 }
@@ -359,55 +421,86 @@ public struct EffectiveLog: Sendable {
     /// Card `c`'s records are `records[starts[c]..<starts[c + 1]]`, sorted by time, then log order.
     public var starts: [Int]
     public var records: [Int32]
+    /// The time and rating of each of `records`, side by side with it (replay reads them in order).
+    public var times: [Date]
+    public var ratings: [Rating]
     /// Record indices of the undo lines.
     public var undoRecords: [Int32]
 
     public func events(ofCard c: Int) -> ArraySlice<Int32> { records[starts[c]..<starts[c + 1]] }
 
+    /// For a scan of one buffer (`scan`, `scanParallel`) and that buffer.
     public init(_ scan: LogScan, buffer: UnsafeBufferPointer<UInt8>) {
+        self.init(scan, lines: BufferLines(buffer, fileOffset: scan.bufferOffset))
+    }
+
+    /// `lines` reads the scanned lines back, to confirm equal id hashes.
+    public init<L: LogLines>(_ scan: LogScan, lines buffer: L, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         let recs = scan.records
         var undoRecords: [Int32] = []
         for (k, r) in recs.enumerated() where r.isUndo { undoRecords.append(Int32(k)) }
         var undone = HashSlots(capacity: max(16, undoRecords.count))
         for u in undoRecords {
-            _ = undone.insertIfAbsent(recs[Int(u)].idHash, u) { scan.sameKey(Int($0), Int(u), in: buffer) }
+            let h = recs[Int(u)].idHash
+            _ = undone.insertIfAbsent(h, u) { recs[Int($0)].idHash == h && scan.sameKey(Int($0), Int(u), in: buffer) }
         }
-        var seen = HashSlots(capacity: recs.count)
         var accepted = [Bool](repeating: false, count: recs.count)
-        var counts = [Int](repeating: 0, count: scan.cards.count + 1)
         let anyUndo = !undoRecords.isEmpty
-        for k in 0..<recs.count {
-            let r = recs[k]
-            if r.isUndo { continue }
-            if anyUndo, undone.first(r.idHash, where: { scan.sameKey(Int($0), k, in: buffer) }) != nil { continue }
-            if seen.insertIfAbsent(r.idHash, Int32(k), equal: { scan.sameKey(Int($0), k, in: buffer) }) != nil { continue }
-            accepted[k] = true
-            counts[Int(r.card) + 1] += 1
+        // Each worker owns the ids whose hash falls in its share of the hash space (equal ids have equal
+        // hashes), so the first of each id in log order is found with no shared table.
+        let shares = recs.count >= 100_000 ? max(1, min(workers, 8)) : 1
+        let undoneShared = UnsafeShared(value: undone), scanShared = UnsafeShared(value: scan)
+        accepted.withUnsafeMutableBufferPointer { out in
+            let o = UnsafeShared(value: out), lines = UnsafeShared(value: buffer)
+            DispatchQueue.concurrentPerform(iterations: shares) { share in
+                let recs = scanShared.value.records
+                var seen = HashSlots(capacity: recs.count / shares + 16)
+                for k in 0..<recs.count {
+                    let r = recs[k]
+                    let h = r.idHash
+                    if r.isUndo || (shares > 1 && Int(h % UInt64(shares)) != share) { continue }
+                    let same = { (v: Int32) in recs[Int(v)].idHash == h && scanShared.value.sameKey(Int(v), k, in: lines.value) }
+                    if anyUndo, undoneShared.value.first(h, where: same) != nil { continue }
+                    if seen.insertIfAbsent(h, Int32(k), equal: same) != nil { continue }
+                    o.value[k] = true
+                }
+            }
         }
+        var counts = [Int](repeating: 0, count: scan.cards.count + 1)
+        for k in 0..<recs.count where accepted[k] { counts[Int(recs[k].card) + 1] += 1 }
         for c in 0..<scan.cards.count { counts[c + 1] += counts[c] }
         var fill = counts
-        var grouped = [Int32](repeating: 0, count: counts[scan.cards.count])
+        let total = counts[scan.cards.count]
+        var grouped = [Int32](repeating: 0, count: total)
+        var times = [Date](repeating: Date(timeIntervalSince1970: 0), count: total)
+        var ratings = [Rating](repeating: .good, count: total)
         for k in 0..<recs.count where accepted[k] {
-            let c = Int(recs[k].card)
-            grouped[fill[c]] = Int32(k)
-            fill[c] += 1
+            let r = recs[k]
+            let c = Int(r.card)
+            let at = fill[c]
+            grouped[at] = Int32(k)
+            times[at] = r.at
+            ratings[at] = r.rating
+            fill[c] = at + 1
         }
         // Stable by time: most cards are already in order.
         for c in 0..<scan.cards.count {
             let lo = counts[c], hi = counts[c + 1]
             var sorted = true
             var k = lo + 1
-            while k < hi { if recs[Int(grouped[k])].at < recs[Int(grouped[k - 1])].at { sorted = false; break }; k += 1 }
+            while k < hi { if times[k] < times[k - 1] { sorted = false; break }; k += 1 }
             if !sorted {
-                let part = grouped[lo..<hi].sorted { a, b in
-                    let ra = recs[Int(a)], rb = recs[Int(b)]
-                    return ra.at != rb.at ? ra.at < rb.at : a < b
-                }
-                grouped.replaceSubrange(lo..<hi, with: part)
+                let order = (lo..<hi).sorted { a, b in times[a] != times[b] ? times[a] < times[b] : grouped[a] < grouped[b] }
+                let g = order.map { grouped[$0] }, t = order.map { times[$0] }, rt = order.map { ratings[$0] }
+                grouped.replaceSubrange(lo..<hi, with: g)
+                times.replaceSubrange(lo..<hi, with: t)
+                ratings.replaceSubrange(lo..<hi, with: rt)
             }
         }
         starts = counts
         records = grouped
+        self.times = times
+        self.ratings = ratings
         self.undoRecords = undoRecords
     }
 }
@@ -425,7 +518,6 @@ public struct ReplayedCards: Sendable {
         names = scan.cards.names
         var schedules = [CardSchedule](repeating: CardSchedule(), count: count)
         var firsts = [Date?](repeating: nil, count: count)
-        let recs = UnsafeShared(value: scan.records)
         let eff = UnsafeShared(value: effective)
         let names = UnsafeShared(value: self.names)
         schedules.withUnsafeMutableBufferPointer { out in
@@ -436,12 +528,12 @@ public struct ReplayedCards: Sendable {
                     for c in (count * p / parts)..<(count * (p + 1) / parts) {
                         var card = CardSchedule()
                         let name = names.value[c]
-                        for k in eff.value.events(ofCard: c) {
-                            let r = recs.value[Int(k)]
-                            card = scheduler.review(card, cardID: name, rating: r.rating, at: r.at)
+                        let lo = eff.value.starts[c], hi = eff.value.starts[c + 1]
+                        for k in lo..<hi {
+                            card = scheduler.review(card, cardID: name, rating: eff.value.ratings[k], at: eff.value.times[k])
                         }
                         o.value[c] = card
-                        if let k = eff.value.events(ofCard: c).first { f.value[c] = recs.value[Int(k)].at }
+                        if hi > lo { f.value[c] = eff.value.times[lo] }
                     }
                 }
             }

@@ -35,6 +35,7 @@ public struct RawLogLine: Sendable {
 
     public static func scan(_ b: UnsafeBufferPointer<UInt8>) -> RawLogLine? {
         var s = ReviewLineScanner(b)
+        if let line = s.canonical() { return line }
         return s.scan()
     }
 
@@ -154,6 +155,87 @@ private struct ReviewLineScanner {
         let p = w.utf8Start
         for k in 0..<r.count where b[r.lowerBound + k] != p[k] { return false }
         return true
+    }
+
+    /// Whether every byte of the line is printable ASCII other than the backslash (no escapes, no control
+    /// characters, nothing to decode), checked 8 bytes at a time (the classic has-zero / has-less-than tests,
+    /// exact for "is there such a byte").
+    func isPlainASCII() -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var k = 0
+        var bad: UInt64 = 0
+        while k + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            let y = x ^ (ones &* 0x5C)
+            bad |= x | ((x &- ones &* 0x20) & ~x) | ((y &- ones) & ~y)
+            k += 8
+        }
+        if bad & highs != 0 { return false }
+        while k < n { let c = b[k]; if c < 0x20 || c >= 0x80 || c == 0x5C { return false }; k += 1 }
+        return true
+    }
+
+    /// The line exactly as prepdeck writes it (`LogEntry.jsonLine`: keys in its order, no spaces, plain ASCII):
+    /// read without the general scanner's per-key work. Anything else gives nil, and `scan()` reads the line,
+    /// with the same result for every line this accepts. Works on a local pointer and index (the hot loop of
+    /// a full replay).
+    func canonical() -> RawLogLine? {
+        guard n >= 32, let p = b.baseAddress, p[n - 1] == 0x7D, isPlainASCII() else { return nil }
+        var i = 0
+        @inline(__always) func literal(_ w: StaticString) -> Bool {
+            let len = w.utf8CodeUnitCount
+            guard i + len <= n else { return false }
+            let q = w.utf8Start
+            var k = 0
+            while k < len { if p[i + k] != q[k] { return false }; k += 1 }
+            i += len
+            return true
+        }
+        // A string's content up to the next quote (the line has no escapes); the index ends past the quote.
+        @inline(__always) func quoted() -> Range<Int>? {
+            let start = i
+            while i < n && p[i] != 0x22 { i += 1 }
+            guard i < n else { return nil }
+            i += 1
+            return start..<(i - 1)
+        }
+        guard literal("{\"id\":\""), let id = quoted(), !id.isEmpty else { return nil }
+        var line = RawLogLine()
+        line.id = id
+        let at: Range<Int>
+        if literal(",\"card\":\"") {
+            guard let card = quoted(), !card.isEmpty, literal(",\"rating\":"), i + 1 < n, p[i] >= 0x31, p[i] <= 0x34,
+                  p[i + 1] == 0x2C else { return nil }
+            line.card = card
+            line.rating = Rating(rawValue: Int(p[i] - 0x30))!
+            i += 1
+            guard literal(",\"at\":\""), let a = quoted() else { return nil }
+            at = a
+            if literal(",\"ms\":") {
+                // A plain integer as `plainInt` reads it: 1–15 digits, no leading zero, then the delimiter `,` or `}`.
+                let start = i
+                var v = 0
+                while i < n, p[i] >= 0x30, p[i] <= 0x39 { v = v * 10 + Int(p[i] &- 0x30); i += 1 }
+                let len = i - start
+                guard len >= 1, len <= 15, !(len > 1 && p[start] == 0x30), i < n, p[i] == 0x2C || p[i] == 0x7D else { return nil }
+                line.ms = v
+            }
+            if literal(",\"mode\":\"review\"}") { line.mode = .review } else if literal(",\"mode\":\"practice\"}") {
+                line.mode = .practice
+            } else if !literal("}") { return nil }
+        } else if literal(",\"undo\":\"") {
+            guard let undo = quoted(), !undo.isEmpty, literal(",\"at\":\""), let a = quoted(), literal("}") else { return nil }
+            line.isUndo = true
+            line.undo = undo
+            at = a
+        } else {
+            return nil
+        }
+        guard i == n, let date = RFC3339.parse(bytes: UnsafeBufferPointer(rebasing: b[at])) else { return nil }
+        line.at = date
+        return line
     }
 
     mutating func scan() -> RawLogLine? {

@@ -76,8 +76,8 @@ extension DataStore {
         var undone: [String] = []
     }
 
-    private func replayAll(_ scan: LogScan, _ buf: UnsafeBufferPointer<UInt8>, _ scheduler: any Scheduler, withIndex: Bool) -> FullResult {
-        let effective = EffectiveLog(scan, buffer: buf)
+    private func replayAll(_ scan: LogScan, _ lines: FileLines, _ scheduler: any Scheduler, withIndex: Bool) -> FullResult {
+        let effective = EffectiveLog(scan, lines: lines)
         let replayed = ReplayedCards(scan: scan, effective: effective, scheduler: scheduler)
         var r = FullResult()
         r.names.reserveCapacity(replayed.names.count)
@@ -99,45 +99,44 @@ extension DataStore {
             r.idIndex.reserveCapacity(effective.records.count)
             for k in effective.records { let e = scan.records[Int(k)]; r.idIndex.append((e.idHash, e.lineOffset)) }
             r.idIndex.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.offset < $1.offset }
-            r.undone = effective.undoRecords.map { scan.key(Int($0), in: buf) }
+            r.undone = effective.undoRecords.map { scan.key(Int($0), in: lines) }
         }
         return r
     }
 
     private func fullReplay(log: LogFile, settings: Settings, settingsHash: UInt64, reason: String) throws(StoreError) -> ProgressLoad {
-        let bytes = try log.read(from: 0, to: log.size)
         let scheduler = makeScheduler(settings)
-        return try bytes.withUnsafeBufferPointer { buf throws(StoreError) -> ProgressLoad in
-            let scan = LogScan.scanParallel(buf, expectedCards: max(1024, buf.count / 4000))
-            var warnings = problemWarnings(scan.problems)
-            let limit = try handleTornTail(scan, tailBytes: { ArraySlice(buf[$0...]) }, end: log.size, warnings: &warnings)
-            func done(_ r: FullResult, wrote: Bool) -> ProgressLoad {
-                let table = CardTable(names: r.names, schedules: r.schedules, firsts: r.firsts)
-                let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .flat(table: table, starts: r.starts, offsets: r.offsets))
-                return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
-                                    warnings: warnings, source: .fullReplay(reason: reason), snapshotWritten: wrote)
-            }
-            guard canWriteCaches else { return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: false) }
-            // The snapshot ends at a newline: a last line without one (written by another program) is
-            // replayed on top of it, as a line appended after the snapshot.
-            let unterminated = scan.records.last.map { $0.lineOffset >= scan.completeEnd } ?? false
-            var covered = scan
-            if unterminated { covered.records.removeLast() }
-            let r = replayAll(covered, buf, scheduler, withIndex: true)
-            let wrote = writeSnapshot(log: log, settingsHash: settingsHash, coveredLength: scan.completeEnd, coveredLines: scan.lastCompleteLine,
-                                      cards: r.snapCards, events: r.offsets, idIndex: r.idIndex, undone: r.undone, problems: scan.problems)
-            if !unterminated { return done(r, wrote: wrote) }
-            var none: [LogWarning] = []
-            if wrote, let snap = SnapshotFile.open(snapshotPath),
-               var loaded = try loadFromSnapshot(snap, log: log, settings: settings, settingsHash: settingsHash, rewriteAfterBytes: .max,
-                                                 carried: &none) {
-                loaded.source = .fullReplay(reason: reason)
-                loaded.snapshotWritten = true
-                loaded.warnings = warnings
-                return loaded
-            }
-            return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: wrote)
+        let buf = log.lines
+        let scan = try log.scan(from: 0, to: log.size, firstLine: 1)
+        var warnings = problemWarnings(scan.problems)
+        let limit = try handleTornTail(scan, tailBytes: { off throws(StoreError) in try log.read(from: off, to: log.size)[...] },
+                                       end: log.size, warnings: &warnings)
+        func done(_ r: FullResult, wrote: Bool) -> ProgressLoad {
+            let table = CardTable(names: r.names, schedules: r.schedules, firsts: r.firsts)
+            let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .flat(table: table, starts: r.starts, offsets: r.offsets))
+            return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
+                                warnings: warnings, source: .fullReplay(reason: reason), snapshotWritten: wrote)
         }
+        guard canWriteCaches else { return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: false) }
+        // The snapshot ends at a newline: a last line without one (written by another program) is
+        // replayed on top of it, as a line appended after the snapshot.
+        let unterminated = scan.records.last.map { $0.lineOffset >= scan.completeEnd } ?? false
+        var covered = scan
+        if unterminated { covered.records.removeLast() }
+        let r = replayAll(covered, buf, scheduler, withIndex: true)
+        let wrote = writeSnapshot(log: log, settingsHash: settingsHash, coveredLength: scan.completeEnd, coveredLines: scan.lastCompleteLine,
+                                  cards: r.snapCards, events: r.offsets, idIndex: r.idIndex, undone: r.undone, problems: scan.problems)
+        if !unterminated { return done(r, wrote: wrote) }
+        var none: [LogWarning] = []
+        if wrote, let snap = SnapshotFile.open(snapshotPath),
+           var loaded = try loadFromSnapshot(snap, log: log, settings: settings, settingsHash: settingsHash, rewriteAfterBytes: .max,
+                                             carried: &none) {
+            loaded.source = .fullReplay(reason: reason)
+            loaded.snapshotWritten = true
+            loaded.warnings = warnings
+            return loaded
+        }
+        return done(replayAll(scan, buf, scheduler, withIndex: false), wrote: wrote)
     }
 
     private func writeSnapshot(log: LogFile, settingsHash: UInt64, coveredLength: Int, coveredLines: Int, cards: [SnapshotCard],
@@ -159,7 +158,7 @@ extension DataStore {
 
     /// A torn last line, as `readLog` handles it: ignored with a warning when read-only, else moved to
     /// `reviews.jsonl.torn`. Returns the length of the log that counts.
-    private func handleTornTail(_ scan: LogScan, tailBytes: (Int) -> ArraySlice<UInt8>, end: Int,
+    private func handleTornTail(_ scan: LogScan, tailBytes: (Int) throws(StoreError) -> ArraySlice<UInt8>, end: Int,
                                 warnings: inout [LogWarning]) throws(StoreError) -> Int {
         guard let torn = scan.tornTail else { return end }
         let name = "reviews.jsonl"

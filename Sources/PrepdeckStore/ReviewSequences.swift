@@ -6,15 +6,13 @@ extension DataStore {
     /// resolves them; both modes), read from `reviews.jsonl` for the optimizer. Lines that do not parse are
     /// left out here; `doctor` and the loaders report them.
     public func reviewSequences() throws(StoreError) -> [[ReviewPoint]] {
-        guard let bytes = try FileIO.read(reviewsPath) else { return [] }
-        return bytes.withUnsafeBufferPointer { buf in
-            let scan = LogScan.scanParallel(buf, expectedCards: max(1024, buf.count / 4000))
-            let effective = EffectiveLog(scan, buffer: buf)
-            return (0..<scan.cards.count).compactMap { c in
-                let events = effective.events(ofCard: c)
-                guard !events.isEmpty else { return nil }
-                return events.map { k in let r = scan.records[Int(k)]; return ReviewPoint(at: r.at, rating: r.rating) }
-            }
+        guard let log = try LogFile.open(reviewsPath) else { return [] }
+        let scan = try log.scan(from: 0, to: log.size, firstLine: 1)
+        let effective = EffectiveLog(scan, lines: log.lines)
+        return (0..<scan.cards.count).compactMap { c in
+            let events = effective.events(ofCard: c)
+            guard !events.isEmpty else { return nil }
+            return events.map { k in let r = scan.records[Int(k)]; return ReviewPoint(at: r.at, rating: r.rating) }
         }
     }
 }

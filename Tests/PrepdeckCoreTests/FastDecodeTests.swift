@@ -98,6 +98,22 @@ private func fast(_ line: String) -> LogEntry? { Array(line.utf8).withUnsafeBuff
         #"{"id":"u","undo":"a","at":"2026-11-29T10:16:00Z","card":"","rating":"x"}"#,
         #"{"undo":"a","id":"u","at":"2026-11-29T10:16:00Z","card":"x","rating":2}"#,
         #"{"id":"u","undo":"a"}"#,
+        // Near misses of the layout prepdeck writes (the canonical fast path must hand them on unchanged).
+        #"{"id":"4f0c","card":"c","rating":5,"at":"2026-11-29T10:15:00Z","ms":84000,"mode":"review"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","ms":084000,"mode":"review"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","ms":84000,"mode":"Review"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","ms":84000,"mode":"practice"} "#,
+        #"{"id":"4f0c","card":"cé","rating":3,"at":"2026-11-29T10:15:00Z","mode":"practice"}"#,
+        #"{"id":"4f0c","card":"c\u0041","rating":3,"at":"2026-11-29T10:15:00Z","mode":"practice"}"#,
+        #"{"id":"","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","mode":"review"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","ms":5}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-11-29T10:15:00Z","ms":5,"mode":"review","x":1}"#,
+        #"{"id":"4f0c","card":"c","rating":34,"at":"2026-11-29T10:15:00Z","mode":"review"}"#,
+        #"{"id":"4f0c","card":"c","rating":3,"at":"2026-13-29T10:15:00Z","mode":"review"}"#,
+        #"{"id":"9","undo":"4f0c","at":"2026-11-29T10:16:00.5Z"}"#,
+        #"{"id":"9","undo":"","at":"2026-11-29T10:16:00Z"}"#,
+        #"{"id":"9","undo":"4f0c","at":"2026-11-29T10:16:00Z","x":2}"#,
     ]
 
     @Test func trickyLinesDecodeAsTheGenericParserDoes() {

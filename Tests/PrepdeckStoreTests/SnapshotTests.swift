@@ -402,3 +402,38 @@ func randomLines(_ rng: inout SnapRNG, count: Int, start k0: Int = 0, cards: Int
         #expect(try FileIO.readLastLine(empty.root + "/nope") == nil)
     }
 }
+
+/// The full replay scans `reviews.jsonl` from the file a window at a time, on several threads: whatever the
+/// window (smaller than a line, or than the whole file) and the number of parts, it finds exactly the
+/// records, problems, torn tail and end that one scan of the whole file in memory finds.
+@Suite struct WindowedLogScanTests {
+    @Test(arguments: [(7, 1), (64, 3), (1000, 2), (1 << 20, 4)])
+    func windowedScanEqualsOneScanOfTheWholeFile(window: Int, workers: Int) throws {
+        var rng = SnapRNG(state: UInt64(window * 31 + workers))
+        var clock = 1_780_000_000.0
+        var ids: [String] = []
+        var text = randomLines(&rng, count: 400, cards: 7, clock: &clock, ids: &ids).joined(separator: "\n") + "\n"
+        text += #"{"id":"torn","card":"#
+        let dir = tempDir("windowed")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/reviews.jsonl"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let log = try #require(try LogFile.open(path))
+        let a = try log.scan(from: 0, to: log.size, firstLine: 1, workers: workers, window: window, minPart: 1024)
+        let bytes = Array(text.utf8)
+        let b = bytes.withUnsafeBufferPointer { LogScan.scan($0, range: 0..<$0.count, fileOffset: 0, firstLine: 1) }
+        #expect(a.records.count == b.records.count && a.records.count > 300)
+        for (x, y) in zip(a.records, b.records) {
+            #expect(x.at == y.at && x.idHash == y.idHash && x.lineOffset == y.lineOffset && x.lineLength == y.lineLength)
+            #expect(x.rating == y.rating && x.isUndo == y.isUndo)
+            #expect((x.card < 0 ? nil : a.cards.names[Int(x.card)]) == (y.card < 0 ? nil : b.cards.names[Int(y.card)]))
+        }
+        #expect(a.problems == b.problems && !a.problems.isEmpty)
+        #expect(a.tornTail?.offset == b.tornTail?.offset && a.tornTail?.line == b.tornTail?.line && a.tornTail != nil)
+        #expect(a.completeEnd == b.completeEnd && a.lastCompleteLine == b.lastCompleteLine)
+        // Keys read back from the file are the ones the buffer holds.
+        bytes.withUnsafeBufferPointer { buf in
+            for k in a.records.indices { #expect(a.key(k, in: log.lines) == b.key(k, in: buf)) }
+        }
+    }
+}
