@@ -3,6 +3,7 @@
 //   prepdeck-bench generate [--out DIR] [--seed N] [--questions N] [--lines N] [--answer-words 250-400] [--practice 0.5]
 //   prepdeck-bench run [--data DIR] [--runs N] [--prepdeck PATH]
 //   prepdeck-bench tui [--data DIR] [--bank FILE] [--runs N] [--width W] [--height H] [--detail]
+//   prepdeck-bench grade [--assets DIR] [--runs N]     the answer grader: making it, and grading 1,000 words
 //
 // Build it in release: `swift build -c release --product prepdeck-bench` (or scripts/bench.sh).
 import Foundation
@@ -174,6 +175,38 @@ case "tui-real":
 
 case "rows":
     try rowsBench()
+
+case "grade":
+    // The grader of issue 13 on the bundled bank: made once (rarity weights over every question's texts), then
+    // a 1,000-word answer graded against the key points of the question with the most of them.
+    let assets = option("--assets") ?? "Assets"
+    let runs = option("--runs").flatMap(Int.init) ?? 7
+    let catalog = try BankLoader.load(paths: [assets])
+    let glossary = (try? FileIO.read(assets + "/grading/glossary.json")).flatMap { $0 }.flatMap { try? JSONParser.parse($0) }.map(decodeGlossary) ?? []
+    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    var makes: [Double] = []
+    var grader: Grader?
+    for _ in 0..<max(1, runs / 2) {
+        let t = monotonic()
+        grader = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog.questions)))
+        makes.append((monotonic() - t) * 1000)
+    }
+    let q = catalog.questions.max { $0.keyPointCount < $1.keyPointCount }!
+    var words: [Substring] = []
+    var k = 0
+    while words.count < 1000 { words += catalog.questions[k % catalog.questions.count].answer.split(separator: " "); k += 1 }
+    let answer = words.prefix(1000).joined(separator: " ")
+    var grades: [Double] = []
+    var covered = 0
+    for _ in 0..<runs {
+        let t = monotonic()
+        covered = grader!.covered(answer: answer, keyPoints: q.keyPoints, modelAnswer: q.answer).count
+        grades.append((monotonic() - t) * 1000)
+    }
+    print(String(format: "grader: made in %.0f ms (median of %d; %d questions, %d glossary groups)", median(makes), makes.count,
+                 catalog.questions.count, glossary.count))
+    print(String(format: "grading a 1,000-word answer against %d key points: median %.2f ms (min %.2f, max %.2f, %d runs; %d ticked)  target ≤ 10 ms  %@",
+                 q.keyPointCount, median(grades), grades.min()!, grades.max()!, runs, covered, median(grades) <= 10 ? "ok" : "OVER"))
 
 case "simulate":
     // A review log made by prepdeck's own scheduler from non-default weights (for scripts/compare_optimizer.py).

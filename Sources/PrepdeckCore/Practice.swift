@@ -14,21 +14,35 @@ public struct AnswerRecord: Sendable, Equatable {
     public var keyPoints: [Int]
     public var keyPointsTotal: Int
     public var rating: Rating?
+    /// The key points the grader ticked before the user changed anything (nil: not graded).
+    public var suggestedKeyPoints: [Int]?
+    /// The rating the grader suggested.
+    public var suggestedRating: Rating?
+    /// For the answer to a follow-up question: its index in the question's `followUps` (the key points are
+    /// then the sentences of its model answer, `followUpPoints`).
+    public var followUp: Int?
 
     public init(id: String, card: String, at: Date, session: String?, text: String, seconds: Double, budgetSeconds: Int?,
-                keyPoints: [Int], keyPointsTotal: Int, rating: Rating?) {
+                keyPoints: [Int], keyPointsTotal: Int, rating: Rating?, suggestedKeyPoints: [Int]? = nil,
+                suggestedRating: Rating? = nil, followUp: Int? = nil) {
         self.id = id; self.card = card; self.at = at; self.session = session; self.text = text; self.seconds = seconds
         self.budgetSeconds = budgetSeconds; self.keyPoints = keyPoints; self.keyPointsTotal = keyPointsTotal; self.rating = rating
+        self.suggestedKeyPoints = suggestedKeyPoints; self.suggestedRating = suggestedRating; self.followUp = followUp
     }
 
     public var json: JSONNode.Value {
-        .obj([
+        var members: [(String, JSONNode.Value)] = [
             ("id", .string(id)), ("card", .string(card)), ("at", .string(RFC3339.format(at))),
             ("session", .str(session)), ("text", .string(text)),
             ("seconds", .number((seconds * 10).rounded() / 10)), ("budget_seconds", .int(budgetSeconds)),
             ("key_points", .arr(keyPoints.map { .int($0) })), ("key_points_total", .int(keyPointsTotal)),
             ("rating", .int(rating?.rawValue)),
-        ])
+        ]
+        // Optional fields (issue 13), written only when set: older lines stay as they were.
+        if let s = suggestedKeyPoints { members.append(("suggested_key_points", .arr(s.map { .int($0) }))) }
+        if let r = suggestedRating { members.append(("suggested_rating", .int(r.rawValue))) }
+        if let f = followUp { members.append(("follow_up", .int(f))) }
+        return .obj(members)
     }
 
     public var jsonLine: String { JSONWriter.write(json) }
@@ -43,7 +57,10 @@ public struct AnswerRecord: Sendable, Equatable {
                             seconds: n["seconds"]?.number ?? 0, budgetSeconds: n["budget_seconds"]?.int,
                             keyPoints: n["key_points"]?.array?.compactMap(\.int) ?? [],
                             keyPointsTotal: n["key_points_total"]?.int ?? 0,
-                            rating: n["rating"]?.int.flatMap(Rating.init(rawValue:)))
+                            rating: n["rating"]?.int.flatMap(Rating.init(rawValue:)),
+                            suggestedKeyPoints: n["suggested_key_points"]?.array?.compactMap(\.int),
+                            suggestedRating: n["suggested_rating"]?.int.flatMap(Rating.init(rawValue:)),
+                            followUp: n["follow_up"]?.int)
     }
 }
 
@@ -60,10 +77,48 @@ public struct SessionRecord: Sendable, Equatable {
         public var skipped: Bool
         /// The id of the answer line in answers.jsonl, if one was submitted.
         public var answer: String?
+        /// Mock interviews: the question's kind, the key points the grader suggested, the follow-up asked.
+        public var kind: String?
+        public var suggestedKeyPoints: Int?
+        public var followUp: FollowUp?
         public init(card: String, title: String, seconds: Double, budgetSeconds: Int?, keyPoints: Int, keyPointsTotal: Int,
-                    rating: Rating?, skipped: Bool, answer: String?) {
+                    rating: Rating?, skipped: Bool, answer: String?, kind: String? = nil, suggestedKeyPoints: Int? = nil,
+                    followUp: FollowUp? = nil) {
             self.card = card; self.title = title; self.seconds = seconds; self.budgetSeconds = budgetSeconds
             self.keyPoints = keyPoints; self.keyPointsTotal = keyPointsTotal; self.rating = rating; self.skipped = skipped; self.answer = answer
+            self.kind = kind; self.suggestedKeyPoints = suggestedKeyPoints; self.followUp = followUp
+        }
+    }
+    /// A follow-up question of a mock round and how it went (its points: the sentences of its model answer).
+    public struct FollowUp: Sendable, Equatable {
+        public var index: Int
+        public var prompt: String
+        public var seconds: Double
+        public var budgetSeconds: Int?
+        public var keyPoints: Int
+        public var keyPointsTotal: Int
+        public var suggestedKeyPoints: Int?
+        public var rating: Rating?
+        public var skipped: Bool
+        public var answer: String?
+        public init(index: Int, prompt: String, seconds: Double, budgetSeconds: Int?, keyPoints: Int, keyPointsTotal: Int,
+                    suggestedKeyPoints: Int?, rating: Rating?, skipped: Bool, answer: String?) {
+            self.index = index; self.prompt = prompt; self.seconds = seconds; self.budgetSeconds = budgetSeconds; self.keyPoints = keyPoints
+            self.keyPointsTotal = keyPointsTotal; self.suggestedKeyPoints = suggestedKeyPoints; self.rating = rating
+            self.skipped = skipped; self.answer = answer
+        }
+        var json: JSONNode.Value {
+            .obj([("index", .int(index)), ("prompt", .string(prompt)), ("seconds", .number((seconds * 10).rounded() / 10)),
+                  ("budget_seconds", .int(budgetSeconds)), ("key_points", .int(keyPoints)), ("key_points_total", .int(keyPointsTotal)),
+                  ("suggested_key_points", .int(suggestedKeyPoints)), ("rating", .int(rating?.rawValue)),
+                  ("skipped", .bool(skipped)), ("answer", .str(answer))])
+        }
+        static func decode(_ q: JSONNode) -> FollowUp {
+            FollowUp(index: q["index"]?.int ?? 0, prompt: q["prompt"]?.string ?? "", seconds: q["seconds"]?.number ?? 0,
+                     budgetSeconds: q["budget_seconds"]?.int, keyPoints: q["key_points"]?.int ?? 0,
+                     keyPointsTotal: q["key_points_total"]?.int ?? 0, suggestedKeyPoints: q["suggested_key_points"]?.int,
+                     rating: q["rating"]?.int.flatMap(Rating.init(rawValue:)), skipped: q["skipped"]?.bool ?? false,
+                     answer: q["answer"]?.string)
         }
     }
     public var id: String
@@ -72,28 +127,45 @@ public struct SessionRecord: Sendable, Equatable {
     /// "completed", "ended early" or "quit".
     public var outcome: String
     public var items: [Item]
+    /// `"mock"` for a mock interview (nil: a practice session).
+    public var kind: String?
+    /// A mock interview's whole time.
+    public var budgetSeconds: Int?
 
-    public init(id: String, started: Date, ended: Date, outcome: String, items: [Item]) {
+    public init(id: String, started: Date, ended: Date, outcome: String, items: [Item], kind: String? = nil, budgetSeconds: Int? = nil) {
         self.id = id; self.started = started; self.ended = ended; self.outcome = outcome; self.items = items
+        self.kind = kind; self.budgetSeconds = budgetSeconds
     }
 
-    public var totalSeconds: Double { items.reduce(0) { $0 + $1.seconds } }
+    public var isMock: Bool { kind == "mock" }
+
+    /// Follow-ups (mock interviews) included.
+    public var totalSeconds: Double { items.reduce(0) { $0 + $1.seconds + ($1.followUp?.seconds ?? 0) } }
     public var totalBudget: Int? {
-        items.allSatisfy { $0.budgetSeconds != nil } ? items.reduce(0) { $0 + ($1.budgetSeconds ?? 0) } : nil
+        items.allSatisfy { $0.budgetSeconds != nil }
+            ? items.reduce(0) { $0 + ($1.budgetSeconds ?? 0) + ($1.followUp?.budgetSeconds ?? 0) } : nil
     }
 
     public var json: JSONNode.Value {
-        .obj([
+        var members: [(String, JSONNode.Value)] = [
             ("id", .string(id)), ("started", .string(RFC3339.format(started))), ("ended", .string(RFC3339.format(ended))),
             ("outcome", .string(outcome)),
             ("questions", .arr(items.map { i in
-                .obj([("card", .string(i.card)), ("title", .string(i.title)), ("seconds", .number((i.seconds * 10).rounded() / 10)),
-                      ("budget_seconds", .int(i.budgetSeconds)), ("key_points", .int(i.keyPoints)),
-                      ("key_points_total", .int(i.keyPointsTotal)), ("rating", .int(i.rating?.rawValue)),
-                      ("skipped", .bool(i.skipped)), ("answer", .str(i.answer))])
+                var q: [(String, JSONNode.Value)] = [
+                    ("card", .string(i.card)), ("title", .string(i.title)), ("seconds", .number((i.seconds * 10).rounded() / 10)),
+                    ("budget_seconds", .int(i.budgetSeconds)), ("key_points", .int(i.keyPoints)),
+                    ("key_points_total", .int(i.keyPointsTotal)), ("rating", .int(i.rating?.rawValue)),
+                    ("skipped", .bool(i.skipped)), ("answer", .str(i.answer))]
+                if let k = i.kind { q.append(("kind", .string(k))) }
+                if let s = i.suggestedKeyPoints { q.append(("suggested_key_points", .int(s))) }
+                if let f = i.followUp { q.append(("follow_up", f.json)) }
+                return .obj(q)
             })),
             ("total_seconds", .number((totalSeconds * 10).rounded() / 10)), ("total_budget_seconds", .int(totalBudget)),
-        ])
+        ]
+        if let k = kind { members.append(("kind", .string(k))) }
+        if let b = budgetSeconds { members.append(("budget_seconds", .int(b))) }
+        return .obj(members)
     }
 
     public var jsonLine: String { JSONWriter.write(json) }
@@ -108,9 +180,11 @@ public struct SessionRecord: Sendable, Equatable {
             Item(card: q["card"]?.string ?? "", title: q["title"]?.string ?? "", seconds: q["seconds"]?.number ?? 0,
                  budgetSeconds: q["budget_seconds"]?.int, keyPoints: q["key_points"]?.int ?? 0,
                  keyPointsTotal: q["key_points_total"]?.int ?? 0, rating: q["rating"]?.int.flatMap(Rating.init(rawValue:)),
-                 skipped: q["skipped"]?.bool ?? false, answer: q["answer"]?.string)
+                 skipped: q["skipped"]?.bool ?? false, answer: q["answer"]?.string, kind: q["kind"]?.string,
+                 suggestedKeyPoints: q["suggested_key_points"]?.int, followUp: q["follow_up"].flatMap { $0.isNull ? nil : FollowUp.decode($0) })
         }
-        return SessionRecord(id: id, started: started, ended: ended, outcome: n["outcome"]?.string ?? "completed", items: items)
+        return SessionRecord(id: id, started: started, ended: ended, outcome: n["outcome"]?.string ?? "completed", items: items,
+                             kind: n["kind"]?.string, budgetSeconds: n["budget_seconds"]?.int)
     }
 }
 
@@ -175,6 +249,7 @@ public func pickPracticeQuestions(_ questions: [Question], filter: QuestionFilte
 
 /// A practice session as a Markdown report: the questions, your answers, the model answers, times and ratings.
 public func sessionReport(_ session: SessionRecord, answers: [String: AnswerRecord], catalog: Catalog) -> String {
+    if session.isMock { return mockReport(session, answers: answers, catalog: catalog) }
     var md = "# Practice session — \(RFC3339.format(session.started))\n\n"
     let answered = session.items.filter { !$0.skipped }.count
     md += "- Session: `\(session.id)` (\(session.outcome))\n"

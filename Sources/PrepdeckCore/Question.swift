@@ -144,6 +144,8 @@ public struct Question: Sendable, Equatable, Identifiable {
 
     /// The number of key points, without reading the texts.
     public var keyPointCount: Int { switch body { case let .held(t): t.keyPoints.count; case let .lazy(l): l.keyPointCount } }
+    /// The number of follow-up questions, without reading the texts.
+    public var followUpCount: Int { switch body { case let .held(t): t.followUps.count; case let .lazy(l): l.followUpCount } }
     /// Whether the texts are still to be read from the bank file.
     public var textsAreDeferred: Bool { if case .lazy = body { true } else { false } }
     /// Where the texts lie in the bank file, for a question from the bank index.

@@ -52,6 +52,15 @@ public struct AppModel: Sendable {
     public var drafts: [String: String] = [:]
     /// Submitted answers by question id, newest first (mirrors `answers.jsonl`).
     public var answers: [String: [AnswerRecord]] = [:]
+    /// The grader's glossary (groups of words that mean the same; from the bundled `Assets/grading/glossary.json`).
+    public var glossary: [[String]] = []
+    /// The grader, made on first use from the glossary and the catalogue's texts (`ensureGrader`).
+    public var grader: Grader?
+    /// Gives the grader when the runtime makes it ahead (on a thread of its own at start-up); nil: made on
+    /// first use.
+    public var makeGrader: (@Sendable () -> Grader)?
+    /// The questions of the last mock interview (a new one avoids them).
+    public var previousMockCards: Set<String> = []
     /// Randomness for ids and random practice order, injected so that tests are reproducible.
     public var random = SeededRandom(seed: 0x5EED)
     let searchIndex: SearchIndex

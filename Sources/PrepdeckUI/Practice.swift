@@ -55,9 +55,34 @@ public struct PracticeItem: Sendable, Equatable {
     public var rating: Rating?
     public var answerID: String?
     public var text = ""
+    /// A follow-up of the question asked after it (mock interviews): its index in `followUps`.
+    public var followUp: Int?
+    /// The key points the grader ticked on submit, and the rating it suggested.
+    public var suggested: Set<Int>?
+    public var suggestedRating: Rating?
+
+    public init(question: Question, budget: Int?, followUp: Int? = nil) {
+        self.question = question; self.budget = budget; self.followUp = followUp
+    }
 
     /// Seconds left (negative: overtime), or nil when untimed.
     public var remaining: Double? { budget.map { Double($0) - elapsed } }
+
+    /// What is asked: the prompt, or the follow-up question.
+    public var prompt: String { followUp.map { question.followUps[$0] } ?? question.prompt }
+    /// The model answer to compare with.
+    public var modelAnswer: String {
+        guard let f = followUp else { return question.answer }
+        return question.followUpAnswers.indices.contains(f) ? question.followUpAnswers[f] : ""
+    }
+    /// The checklist: the key points, or a follow-up model answer's sentences.
+    public var points: [String] { followUp == nil ? question.keyPoints : followUpPoints(modelAnswer) }
+}
+
+/// A mock interview's loop: its whole time (the rounds' budgets add up to it).
+public struct MockLoop: Sendable, Equatable {
+    public var budgetSeconds: Int
+    public var seed: UInt64
 }
 
 public struct PracticeSession: Sendable, Equatable {
@@ -66,6 +91,11 @@ public struct PracticeSession: Sendable, Equatable {
     public var items: [PracticeItem]
     public var index = 0
     public var timed: Bool
+    /// Set for a mock interview.
+    public var mock: MockLoop?
+
+    /// Seconds of the whole loop used so far.
+    public var elapsed: Double { items.reduce(0) { $0 + $1.elapsed } }
 }
 
 /// The Practice tab: setup form → one question at a time → compare and rate → summary.

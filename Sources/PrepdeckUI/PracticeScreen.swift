@@ -8,6 +8,7 @@ let timingPresets: [PracticeTiming] = [.bankDefault, .secondsPerQuestion(120), .
 extension Keymap {
     public static let practiceSetup: [Binding] = [
         Binding([.char("j"), .down, .char("k"), .up], .down, "next / previous field"),
+        Binding([.char("m")], .toggle, "a mock interview instead: 7 rounds of every kind, follow-ups, one clock (the form's topics and time)", hint: "mock"),
         Binding([.char("h"), .left, .char("l"), .right], .toggle, "change the value; pick the option"),
         Binding([.char(" ")], .toggle, "tick / untick the option (difficulty, kind, topics)", hint: "toggle"),
         Binding([.enter], .answer, "start the session (on Topics: choose topics)", hint: "start"),
@@ -24,7 +25,7 @@ extension Keymap {
     ]
     public static let practiceComparing: [Binding] = [
         Binding([.char("j"), .down, .char("k"), .up], .down, "next / previous key point"),
-        Binding([.char(" ")], .toggle, "tick the key point your answer covered", hint: "tick"),
+        Binding([.char(" ")], .toggle, "tick / untick a key point (they arrive ticked by the grader from your answer)", hint: "tick"),
         Binding([.pageDown, .pageUp], .pageDown, "scroll the answers"),
         Binding([.char("1"), .char("2"), .char("3"), .char("4")], .answer, "rate: Again, Hard, Good, Easy", hint: "rate"),
     ]
@@ -61,10 +62,32 @@ extension AppModel {
     mutating func beginSession(_ qs: [Question], timing: PracticeTiming, now: Date, mono: Double, returnToBrowse: Bool) -> [Effect] {
         let budgets = timing.budgets(for: qs)
         let items = zip(qs, budgets).map { PracticeItem(question: $0, budget: $1) }
+        return beginSession(items: items, timed: timing != .untimed, mock: nil, now: now, mono: mono, returnToBrowse: returnToBrowse)
+    }
+
+    /// Starts a mock interview (`prepdeck mock`, or `m` on the setup form): the loop of `buildMockLoop`, each
+    /// round followed by its follow-up, on one clock.
+    public mutating func startMock(_ spec: MockSpec, now: Date, mono: Double) -> [Effect] {
+        let rounds = buildMockLoop(catalog.questions, spec: spec, progress: progress, now: now, previous: previousMockCards)
+        guard !rounds.isEmpty else {
+            banner = Banner("No question matches these topics for a mock interview: choose other topics.", isError: true)
+            return []
+        }
+        var items: [PracticeItem] = []
+        for r in rounds {
+            items.append(PracticeItem(question: r.question, budget: r.budgetSeconds))
+            if let f = r.followUp { items.append(PracticeItem(question: r.question, budget: r.followUpBudgetSeconds, followUp: f)) }
+        }
+        previousMockCards = Set(rounds.map(\.question.id))
+        let loop = MockLoop(budgetSeconds: items.reduce(0) { $0 + ($1.budget ?? 0) }, seed: spec.seed)
+        return beginSession(items: items, timed: true, mock: loop, now: now, mono: mono, returnToBrowse: false)
+    }
+
+    mutating func beginSession(items: [PracticeItem], timed: Bool, mock: MockLoop?, now: Date, mono: Double, returnToBrowse: Bool) -> [Effect] {
         var rng = random
         let id = EventID.make(at: now, random: &rng)
         random = rng
-        practice.session = PracticeSession(id: id, started: now, items: items, timed: timing != .untimed)
+        practice.session = PracticeSession(id: id, started: now, items: items, timed: timed, mock: mock)
         practice.returnToBrowse = returnToBrowse
         practice.lastSummary = nil
         tab = .practice
@@ -77,7 +100,7 @@ extension AppModel {
         guard let item = practice.current else { return }
         practice.phase = .answering
         practice.menuOpen = false
-        practice.editor = TextEditor(text: drafts[item.question.id] ?? "")
+        practice.editor = TextEditor(text: item.followUp == nil ? drafts[item.question.id] ?? "" : "")
         practice.savedVersion = practice.editor.version
         practice.savedAt = mono
         practice.pointCursor = 0
@@ -139,6 +162,14 @@ extension AppModel {
             if practice.setupRow == 3 { topicPicker = 0; return [] }
             practice.options = o
             return startPractice(o, now: now, mono: mono)
+        case .char("m"):
+            practice.options = o
+            var rng = random
+            let seed = rng.next()
+            random = rng
+            let minutes: Int
+            if case let .totalMinutes(m) = o.timing { minutes = m } else { minutes = 45 }
+            return startMock(MockSpec(minutes: minutes, topics: o.filter.topics, seed: seed), now: now, mono: mono)
         default: return nil
         }
         practice.options = o
@@ -176,6 +207,7 @@ extension AppModel {
             s = practice.session!
             s.items[s.index].text = practice.editor.text
             s.items[s.index].submitted = true
+            grade(&s.items[s.index])
             practice.session = s
             practice.phase = .comparing
             practice.pointCursor = 0
@@ -195,9 +227,27 @@ extension AppModel {
         }
     }
 
+    /// Pre-ticks the checklist from the grader's scores and suggests a rating (an empty answer covers nothing).
+    mutating func grade(_ item: inout PracticeItem) {
+        let points = item.points
+        let covered = item.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? []
+            : ensureGrader().covered(answer: item.text, keyPoints: points, modelAnswer: item.modelAnswer)
+        item.covered = covered
+        item.suggested = covered
+        item.suggestedRating = suggestedRating(covered: covered.count, total: points.count, seconds: item.elapsed, budgetSeconds: item.budget)
+    }
+
+    /// The grader: the one the runtime made ahead, else made now (`gradingDocuments`).
+    mutating func ensureGrader() -> Grader {
+        if let g = grader { return g }
+        let g = makeGrader?() ?? Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog.questions)))
+        grader = g
+        return g
+    }
+
     /// A draft save when the text changed and the last save is a second old (or `force`).
     mutating func saveDraftEffect(mono: Double, force: Bool = false) -> Effect? {
-        guard let item = practice.current, practice.editor.version != practice.savedVersion else { return nil }
+        guard let item = practice.current, item.followUp == nil, practice.editor.version != practice.savedVersion else { return nil }
         if !force && mono - practice.savedAt < 1 { return nil }
         practice.savedVersion = practice.editor.version
         practice.savedAt = mono
@@ -208,9 +258,9 @@ extension AppModel {
 
     mutating func handleComparingKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
         guard var s = practice.session, s.items.indices.contains(s.index) else { return nil }
-        let q = s.items[s.index].question
+        let count = s.items[s.index].points.count
         switch key {
-        case .char("j"), .down: practice.pointCursor = min(q.keyPoints.count - 1, practice.pointCursor + 1)
+        case .char("j"), .down: practice.pointCursor = min(count - 1, practice.pointCursor + 1)
         case .char("k"), .up: practice.pointCursor = max(0, practice.pointCursor - 1)
         case .char(" "):
             if s.items[s.index].covered.contains(practice.pointCursor) { s.items[s.index].covered.remove(practice.pointCursor) }
@@ -230,6 +280,21 @@ extension AppModel {
     mutating func rate(_ r: Rating, now: Date, mono: Double) -> [Effect] {
         guard var s = practice.session, s.items.indices.contains(s.index) else { return [] }
         var item = s.items[s.index]
+        if let f = item.followUp {
+            // A follow-up is graded and kept with its answer; its card was rated in its own round.
+            var rng = random
+            let answerID = EventID.make(at: now, random: &rng)
+            random = rng
+            let answer = AnswerRecord(id: answerID, card: item.question.id, at: now, session: s.id, text: item.text, seconds: item.elapsed,
+                                      budgetSeconds: item.budget, keyPoints: item.covered.sorted(), keyPointsTotal: item.points.count,
+                                      rating: r, suggestedKeyPoints: item.suggested?.sorted(), suggestedRating: item.suggestedRating, followUp: f)
+            item.rating = r
+            item.answerID = answerID
+            s.items[s.index] = item
+            practice.session = s
+            answers[item.question.id, default: []].insert(answer, at: 0)
+            return [.appendAnswer(answer.jsonLine)] + nextQuestion(now: now, mono: mono)
+        }
         var rng = random
         let reviewID = EventID.make(at: now, random: &rng)
         let answerID = EventID.make(at: now, random: &rng)
@@ -238,7 +303,8 @@ extension AppModel {
         let line = LogEntry.review(event).jsonLine
         markLogUndoPoint(line: line, card: item.question.id)
         let answer = AnswerRecord(id: answerID, card: item.question.id, at: now, session: s.id, text: item.text, seconds: item.elapsed,
-                                  budgetSeconds: item.budget, keyPoints: item.covered.sorted(), keyPointsTotal: item.question.keyPoints.count, rating: r)
+                                  budgetSeconds: item.budget, keyPoints: item.covered.sorted(), keyPointsTotal: item.question.keyPoints.count, rating: r,
+                                  suggestedKeyPoints: item.suggested?.sorted(), suggestedRating: item.suggestedRating)
         item.rating = r
         item.answerID = answerID
         s.items[s.index] = item
@@ -270,11 +336,11 @@ extension AppModel {
         practice.clockFrom = nil
         practice.menuOpen = false
         let items = s.items.filter { $0.rating != nil || $0.skipped || $0.elapsed >= 1 }
-        let record = SessionRecord(id: s.id, started: s.started, ended: now, outcome: outcome, items: items.map { i in
+        let record = s.mock == nil ? SessionRecord(id: s.id, started: s.started, ended: now, outcome: outcome, items: items.map { i in
             SessionRecord.Item(card: i.question.id, title: i.question.title, seconds: i.elapsed, budgetSeconds: i.budget,
                                keyPoints: i.covered.count, keyPointsTotal: i.question.keyPoints.count, rating: i.rating,
-                               skipped: i.skipped || i.rating == nil, answer: i.answerID)
-        })
+                               skipped: i.skipped || i.rating == nil, answer: i.answerID, suggestedKeyPoints: i.suggested?.count)
+        }) : mockRecord(s, outcome: outcome, now: now)
         if practice.returnToBrowse {
             practice.phase = .setup
             practice.returnToBrowse = false
@@ -285,10 +351,33 @@ extension AppModel {
             }
             return items.contains { $0.rating != nil } ? [.appendSession(record.jsonLine)] : []
         }
-        practice.lastSummary = record
+        // The summary (and its export) shows the session exactly as its line has it (times to 0.1 s), so that
+        // `prepdeck export --session` gives the same report.
+        practice.lastSummary = (try? SessionRecord.decode(try JSONParser.parse(record.jsonLine))) ?? record
         practice.summaryScroll = 0
         practice.phase = .summary
-        return record.items.isEmpty ? [] : [.appendSession(record.jsonLine)]
+        let anything = record.isMock ? record.items.contains { !$0.skipped || $0.seconds >= 1 } : !record.items.isEmpty
+        return anything ? [.appendSession(record.jsonLine)] : []
+    }
+
+    /// A mock interview's scorecard: every round (asked or not), its follow-up folded into it.
+    func mockRecord(_ s: PracticeSession, outcome: String, now: Date) -> SessionRecord {
+        var rounds: [SessionRecord.Item] = []
+        for i in s.items {
+            let skipped = i.skipped || i.rating == nil
+            if let f = i.followUp, !rounds.isEmpty {
+                rounds[rounds.count - 1].followUp = SessionRecord.FollowUp(
+                    index: f, prompt: i.prompt, seconds: i.elapsed, budgetSeconds: i.budget, keyPoints: i.covered.count,
+                    keyPointsTotal: i.points.count, suggestedKeyPoints: i.suggested?.count, rating: i.rating, skipped: skipped, answer: i.answerID)
+                continue
+            }
+            rounds.append(SessionRecord.Item(card: i.question.id, title: i.question.title, seconds: i.elapsed, budgetSeconds: i.budget,
+                                             keyPoints: i.covered.count, keyPointsTotal: i.question.keyPointCount, rating: i.rating,
+                                             skipped: skipped, answer: i.answerID, kind: i.question.kind.rawValue,
+                                             suggestedKeyPoints: i.suggested?.count))
+        }
+        return SessionRecord(id: s.id, started: s.started, ended: now, outcome: outcome, items: rounds, kind: "mock",
+                             budgetSeconds: s.mock?.budgetSeconds)
     }
 
     mutating func handleSummaryKey(_ key: Key, now: Date, mono: Double) -> [Effect]? {
@@ -324,13 +413,13 @@ extension AppModel {
     /// The editor's area on the answering screen (also sets the editor's size).
     mutating func layoutPractice() {
         guard practice.phase == .answering, let item = practice.current else { return }
-        let r = answeringLayout(item.question).editor
+        let r = answeringLayout(item).editor
         practice.editor.resize(width: r.width, height: r.height)
     }
 
-    func answeringLayout(_ q: Question) -> (header: Int, prompt: Rect, editor: Rect) {
+    func answeringLayout(_ item: PracticeItem) -> (header: Int, prompt: Rect, editor: Rect) {
         let body = bodyRect
-        let promptLines = wrap(q.prompt, width: max(1, body.width - 4)).count
+        let promptLines = wrap(item.prompt, width: max(1, body.width - 4)).count
         let promptH = min(promptLines + 2, max(3, body.height / 3))
         let prompt = Rect(x: body.x, y: body.y + 1, width: body.width, height: promptH)
         let editorBox = Rect(x: body.x, y: prompt.maxY, width: body.width, height: body.maxY - prompt.maxY)
@@ -403,15 +492,23 @@ extension AppModel {
         guard let s = practice.session, let item = practice.current else { return }
         let t = theme
         let q = item.question
-        let layout = answeringLayout(q)
-        let (clock, clockStyle) = countdown(item)
-        let head = "Question \(s.index + 1) of \(s.items.count) · \(q.difficulty.label) · \(q.kind.label) · \(q.topics.first ?? "")"
+        let layout = answeringLayout(item)
+        var (clock, clockStyle) = countdown(item)
+        var head = "Question \(s.index + 1) of \(s.items.count) · \(q.difficulty.label) · \(q.kind.label) · \(q.topics.first ?? "")"
+        if let loop = s.mock {
+            let narrow = body.width < 70
+            head = narrow ? "Mock " + mockPosition(s, short: true) : "Mock · " + mockPosition(s) + " · \(q.kind.label)"
+            if narrow { clock = clock.components(separatedBy: " / ")[0].components(separatedBy: " over ")[0] }
+            let left = Double(loop.budgetSeconds) - s.elapsed
+            clock += left >= 0 ? " · loop \(clockText(left.rounded(.up)))" + (narrow ? "" : " left") : " · loop +\(clockText(-left))" + (narrow ? "" : " over")
+            if left < 0 { clockStyle = t.danger }
+        }
         let cw = displayWidth(clock)
         g.put(" " + truncate(head, to: max(1, body.width - cw - 4)), x: body.x, y: body.y, style: t.title)
-        g.put(clock + " ", x: body.maxX - cw - 1, y: body.y, style: clockStyle)
-        g.box(layout.prompt, style: t.border, title: q.title, titleStyle: t.title)
+        g.put(clock + " ", x: max(body.x, body.maxX - cw - 1), y: body.y, style: clockStyle, clip: body)
+        g.box(layout.prompt, style: t.border, title: item.followUp == nil ? q.title : "Follow-up · " + q.title, titleStyle: t.title)
         let pin = Rect(x: layout.prompt.x + 2, y: layout.prompt.y + 1, width: layout.prompt.width - 4, height: layout.prompt.height - 2)
-        for (k, l) in wrap(q.prompt, width: pin.width).prefix(pin.height).enumerated() { g.put(l, x: pin.x, y: pin.y + k, style: t.text, clip: pin) }
+        for (k, l) in wrap(item.prompt, width: pin.width).prefix(pin.height).enumerated() { g.put(l, x: pin.x, y: pin.y + k, style: t.text, clip: pin) }
         let e = layout.editor
         let box = Rect(x: e.x - 2, y: e.y - 1, width: e.width + 4, height: e.height + 2)
         let words = practice.editor.wordCount
@@ -435,47 +532,65 @@ extension AppModel {
         guard let s = practice.session, let item = practice.current else { return }
         let t = theme
         let q = item.question
-        var head = "Compare · question \(s.index + 1) of \(s.items.count) · you took " + clockText(item.elapsed)
+        var head = (s.mock != nil ? "Compare · " + mockPosition(s) : "Compare · question \(s.index + 1) of \(s.items.count)") + " · you took " + clockText(item.elapsed)
         if let b = item.budget { head += " of " + clockText(Double(b)) + (item.elapsed > Double(b) ? " (overtime " + clockText(item.elapsed - Double(b)) + ")" : "") }
         g.put(" " + truncate(head, to: body.width - 2), x: body.x, y: body.y, style: t.title)
         // Bottom: key points and the rating bar.
-        let pointsH = min(q.keyPoints.count + 2, max(4, body.height / 3))
+        let points = item.points
+        let pointsH = min(points.count + 2, max(4, body.height / 3))
         let ratingY = body.maxY - 1
-        let points = Rect(x: body.x, y: ratingY - pointsH, width: body.width, height: pointsH)
-        let top = Rect(x: body.x, y: body.y + 1, width: body.width, height: points.y - body.y - 1)
+        let pointsBox = Rect(x: body.x, y: ratingY - pointsH, width: body.width, height: pointsH)
+        let top = Rect(x: body.x, y: body.y + 1, width: body.width, height: pointsBox.y - body.y - 1)
+        let model = item.modelAnswer
+        let modelLines = item.followUp == nil ? Markdown.render(model, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
+            + followUpLines(q, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
+            : wrap(model, width: max(1, (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4)).map { [Span($0, t.text)] }
         let mine: [Line] = item.text.isEmpty ? [[Span("(empty)", t.muted)]] : wrap(item.text, width: max(1, (body.width >= 100 ? body.width / 2 : body.width) - 4)).map { [Span($0, t.text)] }
         if body.width >= 100 {
             let left = Rect(x: top.x, y: top.y, width: top.width / 2, height: top.height)
             let right = Rect(x: left.maxX, y: top.y, width: top.width - left.width, height: top.height)
             drawScrolled(&g, mine, in: left, title: "Your answer")
-            drawScrolled(&g, Markdown.render(q.answer, width: right.width - 4, theme: t) + followUpLines(q, width: right.width - 4, theme: t),
-                         in: right, title: "Model answer")
+            drawScrolled(&g, modelLines, in: right, title: item.followUp == nil ? "Model answer" : "Model answer to the follow-up")
         } else {
             var lines = mine
             lines.append([])
             lines.append([Span("── Model answer " + String(repeating: "─", count: max(0, top.width - 20)), t.heading)])
-            lines += Markdown.render(q.answer, width: top.width - 4, theme: t)
-            lines += followUpLines(q, width: top.width - 4, theme: t)
+            lines += modelLines
             drawScrolled(&g, lines, in: top, title: "Your answer, then the model answer")
         }
         let covered = item.covered.count
-        g.box(points, style: t.borderFocused, title: "Key points your answer covered · \(covered)/\(q.keyPoints.count) · space ticks", titleStyle: t.title)
-        let pin = Rect(x: points.x + 2, y: points.y + 1, width: points.width - 4, height: points.height - 2)
-        let first = max(0, min(practice.pointCursor - pin.height + 1, q.keyPoints.count - pin.height))
-        for (k, p) in q.keyPoints.enumerated().dropFirst(first).prefix(pin.height) {
+        let source = item.suggested == nil ? "" : " · pre-ticked from your answer (\(item.suggested!.count))"
+        g.box(pointsBox, style: t.borderFocused, title: "Key points covered · \(covered)/\(points.count)\(source) · space ticks", titleStyle: t.title)
+        let pin = Rect(x: pointsBox.x + 2, y: pointsBox.y + 1, width: pointsBox.width - 4, height: pointsBox.height - 2)
+        let first = max(0, min(practice.pointCursor - pin.height + 1, points.count - pin.height))
+        for (k, p) in points.enumerated().dropFirst(first).prefix(pin.height) {
             let y = pin.y + k - first
             let sel = k == practice.pointCursor
             let mark = item.covered.contains(k) ? "[x] " : "[ ] "
             if sel { g.fill(Rect(x: pin.x, y: y, width: pin.width, height: 1), style: t.selected) }
             g.put(mark + p, x: pin.x, y: y, style: sel ? t.selected : (item.covered.contains(k) ? t.success : t.text), clip: pin)
         }
-        drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now)
+        drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now, suggested: item.suggestedRating)
+    }
+
+    /// "round 3 of 7" (and "follow-up" when it is one).
+    func mockPosition(_ s: PracticeSession, short: Bool = false) -> String {
+        let rounds = s.items.filter { $0.followUp == nil }.count
+        let round = s.items.prefix(s.index + 1).filter { $0.followUp == nil }.count
+        let follow = s.items[s.index].followUp != nil
+        if short { return "\(round)/\(rounds)" + (follow ? " follow-up" : "") }
+        return "round \(round) of \(rounds)" + (follow ? " · follow-up" : "")
     }
 
     /// "1 Again · 10m   2 Hard · 1d   3 Good · 4d   4 Easy · 9d" from the real scheduler.
-    func drawRatingBar(_ g: inout Grid, card: String, y: Int, x: Int, width: Int, now: Date) {
+    func drawRatingBar(_ g: inout Grid, card: String, y: Int, x: Int, width: Int, now: Date, suggested: Rating? = nil) {
         let previews = progress.scheduler.previews(progress.schedule(card), cardID: card, at: now)
         var cx = x + 1
+        if let r = suggested, width >= 60 {
+            cx = g.put("Suggested ", x: cx, y: y, style: theme.muted)
+            cx = g.put("\(r.rawValue) \(r.label)", x: cx, y: y, style: theme.accent.with(.bold))
+            cx = g.put(" · ", x: cx, y: y, style: theme.muted)
+        }
         g.put("Rate:", x: cx, y: y, style: theme.muted)
         cx += 6
         for p in previews {
@@ -500,6 +615,7 @@ extension AppModel {
     func drawSummary(_ g: inout Grid, in body: Rect) {
         let t = theme
         guard let rec = practice.lastSummary else { return }
+        if rec.isMock { drawScorecard(&g, rec, in: body); return }
         g.box(body, style: t.borderFocused, title: "Session summary · \(rec.outcome)", titleStyle: t.title)
         let inner = Rect(x: body.x + 2, y: body.y + 1, width: body.width - 4, height: body.height - 2)
         var lines: [Line] = []
@@ -527,6 +643,57 @@ extension AppModel {
         totals += " · \(answered) answered, \(rec.items.count - answered) skipped"
         lines.append([Span(totals, t.title)])
         lines.append([Span("Saved to sessions.jsonl. ", t.muted), Span("x", t.hintKey), Span(" exports it as Markdown, ", t.muted), Span("Enter", t.hintKey), Span(" starts a new session.", t.muted)])
+        let top = max(0, min(practice.summaryScroll, lines.count - inner.height))
+        for (k, l) in lines.dropFirst(top).prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
+    }
+}
+
+extension AppModel {
+    /// A mock interview's scorecard: per round the time, the key points (the grader's → yours), the rating and
+    /// the follow-up; then the topics, weakest first.
+    func drawScorecard(_ g: inout Grid, _ rec: SessionRecord, in body: Rect) {
+        let t = theme
+        var title = "Mock interview scorecard · \(rec.outcome) · \(clockText(rec.totalSeconds))"
+        if let b = rec.budgetSeconds { title += " of \(clockText(Double(b)))" }
+        g.box(body, style: t.borderFocused, title: title, titleStyle: t.title)
+        let inner = Rect(x: body.x + 2, y: body.y + 1, width: body.width - 4, height: body.height - 2)
+        let wide = inner.width >= 90
+        let kindW = wide ? 15 : 6, timeW = 13, pointsW = 9, ratingW = 7, followW = wide ? 16 : 0
+        let titleW = max(6, inner.width - kindW - timeW - pointsW - ratingW - followW - 4)
+        var lines: [Line] = []
+        var header: Line = [Span(fit("# ", 3), t.muted), Span(fit("Round", kindW), t.muted), Span(fit("Question", titleW), t.muted),
+                            Span(fit("Time", timeW), t.muted), Span(fit("Points", pointsW), t.muted), Span(fit("Rating", ratingW), t.muted)]
+        if wide { header.append(Span("Follow-up", t.muted)) }
+        lines.append(header)
+        for (k, i) in rec.items.enumerated() {
+            let kind = i.kind.flatMap(Kind.init(rawValue:))
+            var time = i.skipped ? "–" : clockText(i.seconds)
+            if let b = i.budgetSeconds, !i.skipped { time += "/" + clockText(Double(b)) }
+            let over = !i.skipped && (i.budgetSeconds.map { i.seconds > Double($0) } ?? false)
+            let points = i.skipped ? "–" : "\(i.suggestedKeyPoints.map(String.init) ?? "–")→\(i.keyPoints)/\(i.keyPointsTotal)"
+            let ratingStyle: Style = i.rating == .again ? t.danger : i.rating == .easy || i.rating == .good ? t.success : t.text
+            var row: Line = [Span(fit("\(k + 1)", 3), t.muted), Span(fit(wide ? kind?.label ?? "" : kind?.short ?? "", kindW), t.accent),
+                             Span(fit(i.title, titleW - 1) + " ", t.text), Span(fit(time, timeW), over ? t.danger : t.text),
+                             Span(fit(points, pointsW), t.text), Span(fit(i.rating?.label ?? "–", ratingW), ratingStyle)]
+            if wide, let f = i.followUp {
+                row.append(Span(f.skipped ? "skipped" : "\(f.keyPoints)/\(f.keyPointsTotal) · \(f.rating?.label ?? "–")", t.text))
+            }
+            lines.append(row)
+        }
+        lines.append([])
+        let topics = mockTopicResults(rec) { catalog.question($0)?.topics ?? [] }
+        let weak = topics.filter(\.isWeak)
+        if topics.isEmpty {
+            lines.append([Span("No round was answered.", t.muted)])
+        } else if weak.isEmpty {
+            lines.append([Span("No weak topic in this loop.", t.success)])
+        } else {
+            lines.append([Span("Weak: ", t.danger.with(.bold))] + weak.prefix(6).enumerated().flatMap { k, r -> [Span] in
+                [Span((k > 0 ? ", " : "") + r.topic, t.text), Span(" \(r.covered)/\(r.total)", t.muted)]
+            })
+        }
+        lines.append([Span("Points: the grader's suggestion → what you kept. Saved to sessions.jsonl. ", t.muted), Span("x", t.hintKey),
+                      Span(" exports it as Markdown, ", t.muted), Span("Enter", t.hintKey), Span(" a new session.", t.muted)])
         let top = max(0, min(practice.summaryScroll, lines.count - inner.height))
         for (k, l) in lines.dropFirst(top).prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
     }

@@ -17,7 +17,7 @@ struct Prepdeck: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [ListCommand.self, ShowCommand.self, TopicsCommand.self, StatsCommand.self, PlanCommand.self, ReadinessCommand.self, OptimizeCommand.self,
-                      PracticeCommand.self, ReviewCommand.self, ImportCommand.self, ExportCommand.self,
+                      PracticeCommand.self, MockCommand.self, ReviewCommand.self, ImportCommand.self, ExportCommand.self,
                       DoctorCommand.self]
     )
 
@@ -228,6 +228,31 @@ struct PracticeCommand: ParsableCommand {
                 throw CLIError("no question matches these options (see `prepdeck topics`)", code: 64)
             }
             try launchTUI(global, start: .practice, practice: launch)
+        }
+    }
+}
+
+struct MockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock", abstract: "Open the app straight into a mock interview: a loop of rounds of every kind on one clock.",
+        discussion: "The loop: 1 system-design, 3 technical, 1 coding, 1 behavioral and 1 ask-the-interviewer question, due and weakest cards first, none from the previous mock; each followed by one of its follow-up questions. The checklist after each answer arrives pre-ticked by the offline grader. The scorecard is saved to sessions.jsonl (kind \"mock\"); `prepdeck export FILE --format md --session ID` exports it.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The whole loop's time, follow-ups included.") var minutes = 45
+    @Option(help: "Draw from this topic (repeatable; behavioral and ask-the-interviewer rounds use any topic when none matches).") var topic: [String] = []
+    @Option(help: "Seed of the choice of questions and follow-ups (the same seed and progress give the same loop).") var seed: UInt64?
+
+    func validate() throws {
+        if minutes < 1 { throw ValidationError("--minutes must be at least 1") }
+    }
+
+    func run() throws {
+        try runReporting {
+            let ctx = try AppContext.load(global, access: .read)
+            let known = Set(ctx.catalog.topicCounts.map(\.topic))
+            if let bad = topic.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+            var random = SystemRandomNumberGenerator()
+            let spec = MockSpec(minutes: minutes, topics: Set(topic), seed: seed ?? random.next())
+            try launchTUI(global, start: .mock(spec))
         }
     }
 }

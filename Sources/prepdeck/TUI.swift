@@ -7,7 +7,7 @@ import PrepdeckUI
 import Glibc
 #endif
 
-enum StartScreen { case browse, practice, review, cram(topics: [String]) }
+enum StartScreen { case browse, practice, review, cram(topics: [String]), mock(MockSpec) }
 
 /// Practice options from `prepdeck practice`; `startNow` when `--count` was given.
 struct PracticeLaunch {
@@ -52,6 +52,20 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         try AnswerRecord.decode(try LogLineError.parse(line))
     }
     for a in answerLog.items.reversed() { model.answers[a.card, default: []].append(a) }
+    // The grader's glossary, and the questions of the last mock interview (the next one avoids them).
+    if let assets = bundledBankPath(), let bytes = try? FileIO.read(assets + "/grading/glossary.json"),
+       let root = try? JSONParser.parse(bytes) {
+        model.glossary = decodeGlossary(root)
+    }
+    // The grader's rarity weights read every question's texts: made on a thread of its own once the first
+    // frame is drawn (see the loop), ready long before the first answer is submitted.
+    let graderReady = GraderAhead(glossary: model.glossary, questions: ctx.catalog.questions)
+    model.makeGrader = { graderReady.wait() }
+    if let sessions = try? ctx.store.readLog(ctx.store.sessionsPath, decode: { (line: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
+        try SessionRecord.decode(try LogLineError.parse(line))
+    }), let last = sessions.items.last(where: \.isMock) {
+        model.previousMockCards = Set(last.items.map(\.card))
+    }
     if let w = ctx.warnings.first {
         model.banner = Banner(ctx.warnings.count == 1 ? w : "\(w) (and \(ctx.warnings.count - 1) more; see prepdeck doctor)", isError: true)
     }
@@ -66,6 +80,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         }
     case .review: model.tab = .review
     case let .cram(topics): model.startCram(topics: topics, now: clock.now(), mono: mono())
+    case let .mock(spec): _ = model.startMock(spec, now: clock.now(), mono: mono())
     }
     Timing.mark("drafts, answers")
     _ = model.update(.tick, now: clock.now(), mono: mono()) // fills the review queue before the first frame
@@ -74,6 +89,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     loop: while true {
         terminal.draw(model.view(now: clock.now()))
         Timing.mark("frame")
+        graderReady.start()
         if let sig = terminal.stopSignal {
             // The newest typing goes to disk first (autosave trails it by up to a second), then the terminal
             // is restored (issue 17, case 4).
@@ -162,5 +178,41 @@ struct Runtime {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { return nil }
         return try? String(contentsOfFile: path, encoding: .utf8)
+    }
+}
+
+/// The grader, made on a thread of its own from `start()`; `wait()` gives it (starting it if need be, and
+/// blocking until it is made).
+final class GraderAhead: @unchecked Sendable {
+    private var grader: Grader?
+    private var started = false
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private let glossary: [[String]]
+    private let questions: [Question]
+
+    init(glossary: [[String]], questions: [Question]) { self.glossary = glossary; self.questions = questions }
+
+    func start() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !started else { return }
+        started = true
+        Thread { [self] in
+            let g = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(questions)))
+            lock.lock()
+            grader = g
+            lock.unlock()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> Grader {
+        start()
+        done.wait()
+        done.signal()
+        lock.lock()
+        defer { lock.unlock() }
+        return grader!
     }
 }

@@ -46,6 +46,17 @@ final class TmuxSession {
 
     /// Waits until prepdeck has exited and the shell has printed its status and the tty settings.
     func waitForExit() -> String { waitFor { $0.contains("EXIT=") && $0.contains("STTY") && $0.contains("isig") } }
+
+    /// On a session summary or scorecard: exports it (`x`), goes back to the setup form and quits. Returns
+    /// the screen after prepdeck exited.
+    func exportSummaryAndQuit() -> String {
+        send("x")
+        waitFor(text: "Wrote ")
+        send("q")
+        waitFor(text: "Questions ")
+        send("q")
+        return waitForExit()
+    }
 }
 
 /// glibc (2.34+) has it, but its header hides it from Swift.

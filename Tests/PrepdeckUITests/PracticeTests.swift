@@ -107,7 +107,7 @@ import Testing
         #expect(m.practice.phase == .comparing)
         #expect(effects.contains(.saveDraft(card: q1.id, text: "Cache 日本")))
         let s = m.screen()
-        #expect(s.contains("you took 0:42 of 1:00") && s.contains("Key points your answer covered · 0/3"))
+        #expect(s.contains("you took 0:42 of 1:00") && s.contains("Key points covered · 0/3 · pre-ticked from your answer (0)"))
         #expect(s.contains("1 Again · 1m") && s.contains("3 Good · 10m"))
         for k in [Key.char(" "), .char("j"), .char("j"), .char(" ")] { _ = m.update(.key(k), now: now, mono: 1045) }
         #expect(m.practice.current!.covered == [0, 2])
