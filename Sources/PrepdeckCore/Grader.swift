@@ -382,6 +382,14 @@ public struct Grader: Sendable {
         }
     }
 
+    /// A follow-up's checklist is the sentences of its model answer, not rubric lines the model was fitted
+    /// on: a sentence counts as covered when at least half of its weighted terms are in the answer.
+    public func coveredSentences(answer: String, sentences: [String]) -> Set<Int> {
+        let points = prepare(keyPoints: sentences, modelAnswer: "")
+        let present = Set(terms.terms(answer))
+        return Set(points.indices.filter { !points[$0].k.isEmpty && kShare(points[$0], present) >= 0.5 })
+    }
+
     /// The key points scored at or above the threshold.
     public func covered(answer: String, keyPoints: [String], modelAnswer: String) -> Set<Int> {
         let s = score(answer: answer, keyPoints: keyPoints, modelAnswer: modelAnswer)

@@ -55,13 +55,17 @@ public func buildMockLoop(_ questions: [Question], spec: MockSpec, progress: Stu
     }
     let weights = picked.map { q, f in Double(q.defaultBudgetSeconds) * (f == nil ? 1 : 1 + MockSpec.followUpShare) }
     let total = Double(max(1, spec.minutes) * 60), sum = max(1, weights.reduce(0, +))
-    return zip(picked, weights).map { p, w in
+    var rounds: [MockRound] = zip(picked, weights).map { p, w in
         let share = total * w / sum
         guard p.1 != nil else { return MockRound(question: p.0, budgetSeconds: Int(share.rounded()), followUp: nil, followUpBudgetSeconds: nil) }
         let main = share / (1 + MockSpec.followUpShare)
         return MockRound(question: p.0, budgetSeconds: Int(main.rounded()), followUp: p.1,
                          followUpBudgetSeconds: Int((share - main).rounded()))
     }
+    // Rounding left over goes to the last round: the budgets add up to the loop's time exactly.
+    let given = rounds.reduce(0) { $0 + $1.budgetSeconds + ($1.followUpBudgetSeconds ?? 0) }
+    if !rounds.isEmpty { rounds[rounds.count - 1].budgetSeconds += Int(total) - given }
+    return rounds
 }
 
 /// Due first (most overdue first), then seen by recall now (lowest first), then unseen; stable otherwise.
@@ -76,19 +80,30 @@ func rankForMock(_ qs: [Question], progress: StudyProgress, now: Date) -> [Quest
     return keyed.sorted { a, b in a.2 != b.2 ? a.2 < b.2 : a.0 < b.0 }.map(\.1)
 }
 
-/// The checklist of a follow-up: the sentences of its model answer (at most five; the rest join the last).
+/// The checklist of a follow-up: the sentences and list items of its model answer, Markdown marks taken off
+/// (at most five; the rest join the last).
 public func followUpPoints(_ answer: String) -> [String] {
     var points: [String] = []
-    var current = ""
-    for ch in answer {
-        current.append(ch)
-        if ch == "." || ch == "?" || ch == "!" {
-            let s = current.trimmingCharacters(in: .whitespacesAndNewlines)
-            if s.count >= 12 { points.append(s); current = "" }
+    for raw in answer.split(whereSeparator: \.isNewline) {
+        var line = raw.trimmingCharacters(in: .whitespaces)
+        // List markers ("- ", "* ", "1. ") and emphasis or code marks.
+        if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("+ ") { line.removeFirst(2) }
+        if let dot = line.firstIndex(of: "."), line[..<dot].allSatisfy(\.isNumber), !line[..<dot].isEmpty,
+           line[line.index(after: dot)...].hasPrefix(" ") {
+            line = String(line[line.index(dot, offsetBy: 2)...])
         }
+        line = line.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
+        var current = ""
+        for ch in line {
+            current.append(ch)
+            if ch == "." || ch == "?" || ch == "!" {
+                let s = current.trimmingCharacters(in: .whitespaces)
+                if s.count >= 12 { points.append(s); current = "" }
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespaces)
+        if !rest.isEmpty { if rest.count < 12, let last = points.popLast() { points.append(last + " " + rest) } else { points.append(rest) } }
     }
-    let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
-    if !rest.isEmpty { if rest.count < 12, let last = points.popLast() { points.append(last + " " + rest) } else { points.append(rest) } }
     if points.count > 5 { points = Array(points.prefix(4)) + [points.dropFirst(4).joined(separator: " ")] }
     return points
 }
@@ -125,9 +140,11 @@ public func mockReport(_ session: SessionRecord, answers: [String: AnswerRecord]
     md += "- Session: `\(session.id)` (\(session.outcome))\n"
     md += "- Time: \(clockText(session.totalSeconds))"
     if let b = session.budgetSeconds ?? session.totalBudget { md += " of \(clockText(Double(b)))" }
-    let suggested = session.items.reduce(0) { $0 + ($1.suggestedKeyPoints ?? 0) }
-    let covered = session.items.reduce(0) { $0 + $1.keyPoints }, total = session.items.reduce(0) { $0 + $1.keyPointsTotal }
-    md += "\n- Key points: \(covered) of \(total) confirmed (the grader suggested \(suggested))\n"
+    let answered = session.items.filter { !$0.skipped }
+    let suggested = answered.reduce(0) { $0 + ($1.suggestedKeyPoints ?? 0) }
+    let covered = answered.reduce(0) { $0 + $1.keyPoints }, total = answered.reduce(0) { $0 + $1.keyPointsTotal }
+    md += "\n- Rounds answered: \(answered.count) of \(session.items.count)"
+    md += "\n- Key points of those rounds: \(covered) of \(total) kept (the grader suggested \(suggested))\n"
     md += "\n| # | Round | Question | Time | Key points (suggested → kept) | Rating | Follow-up |\n|---|---|---|---|---|---|---|\n"
     for (k, i) in session.items.enumerated() {
         let kind = i.kind.flatMap(Kind.init(rawValue:))?.label ?? "–"

@@ -230,7 +230,8 @@ extension AppModel {
     /// Pre-ticks the checklist from the grader's scores and suggests a rating (an empty answer covers nothing).
     mutating func grade(_ item: inout PracticeItem) {
         let points = item.points
-        let covered = item.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? []
+        let empty = item.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let covered = empty ? [] : item.followUp != nil ? ensureGrader().coveredSentences(answer: item.text, sentences: points)
             : ensureGrader().covered(answer: item.text, keyPoints: points, modelAnswer: item.modelAnswer)
         item.covered = covered
         item.suggested = covered
@@ -544,7 +545,7 @@ extension AppModel {
         let model = item.modelAnswer
         let modelLines = item.followUp == nil ? Markdown.render(model, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
             + followUpLines(q, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
-            : wrap(model, width: max(1, (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4)).map { [Span($0, t.text)] }
+            : Markdown.render(model, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
         let mine: [Line] = item.text.isEmpty ? [[Span("(empty)", t.muted)]] : wrap(item.text, width: max(1, (body.width >= 100 ? body.width / 2 : body.width) - 4)).map { [Span($0, t.text)] }
         if body.width >= 100 {
             let left = Rect(x: top.x, y: top.y, width: top.width / 2, height: top.height)
@@ -570,7 +571,18 @@ extension AppModel {
             if sel { g.fill(Rect(x: pin.x, y: y, width: pin.width, height: 1), style: t.selected) }
             g.put(mark + p, x: pin.x, y: y, style: sel ? t.selected : (item.covered.contains(k) ? t.success : t.text), clip: pin)
         }
-        drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now, suggested: item.suggestedRating)
+        if item.followUp != nil {
+            // A follow-up's rating is kept in the scorecard; the card was rated (and rescheduled) in its round.
+            var cx = body.x + 1
+            if let r = item.suggestedRating {
+                cx = g.put("Suggested ", x: cx, y: ratingY, style: t.muted)
+                cx = g.put("\(r.rawValue) \(r.label)", x: cx, y: ratingY, style: t.accent.with(.bold))
+                cx = g.put(" · ", x: cx, y: ratingY, style: t.muted)
+            }
+            g.put("Rate the follow-up 1–4 (scorecard only)", x: cx, y: ratingY, style: t.text, clip: body)
+        } else {
+            drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now, suggested: item.suggestedRating)
+        }
     }
 
     /// "round 3 of 7" (and "follow-up" when it is one).
@@ -658,7 +670,7 @@ extension AppModel {
         g.box(body, style: t.borderFocused, title: title, titleStyle: t.title)
         let inner = Rect(x: body.x + 2, y: body.y + 1, width: body.width - 4, height: body.height - 2)
         let wide = inner.width >= 90
-        let kindW = wide ? 15 : 6, timeW = 13, pointsW = 9, ratingW = 7, followW = wide ? 16 : 0
+        let kindW = wide ? 15 : 7, timeW = 13, pointsW = 9, ratingW = 7, followW = wide ? 16 : 0
         let titleW = max(6, inner.width - kindW - timeW - pointsW - ratingW - followW - 4)
         var lines: [Line] = []
         var header: Line = [Span(fit("# ", 3), t.muted), Span(fit("Round", kindW), t.muted), Span(fit("Question", titleW), t.muted),
@@ -675,10 +687,13 @@ extension AppModel {
             var row: Line = [Span(fit("\(k + 1)", 3), t.muted), Span(fit(wide ? kind?.label ?? "" : kind?.short ?? "", kindW), t.accent),
                              Span(fit(i.title, titleW - 1) + " ", t.text), Span(fit(time, timeW), over ? t.danger : t.text),
                              Span(fit(points, pointsW), t.text), Span(fit(i.rating?.label ?? "–", ratingW), ratingStyle)]
-            if wide, let f = i.followUp {
-                row.append(Span(f.skipped ? "skipped" : "\(f.keyPoints)/\(f.keyPointsTotal) · \(f.rating?.label ?? "–")", t.text))
-            }
+            let follow = i.followUp.map { f in f.skipped ? "skipped" : "\(f.keyPoints)/\(f.keyPointsTotal) · \(f.rating?.label ?? "–")" }
+            if wide, let follow { row.append(Span(follow, t.text)) }
             lines.append(row)
+            // Narrow: the follow-up on a line of its own, when it was answered.
+            if !wide, let f = i.followUp, !f.skipped, let follow {
+                lines.append([Span(String(repeating: " ", count: 3 + kindW), t.muted), Span("↳ follow-up " + follow, t.muted)])
+            }
         }
         lines.append([])
         let topics = mockTopicResults(rec) { catalog.question($0)?.topics ?? [] }
@@ -692,8 +707,9 @@ extension AppModel {
                 [Span((k > 0 ? ", " : "") + r.topic, t.text), Span(" \(r.covered)/\(r.total)", t.muted)]
             })
         }
-        lines.append([Span("Points: the grader's suggestion → what you kept. Saved to sessions.jsonl. ", t.muted), Span("x", t.hintKey),
-                      Span(" exports it as Markdown, ", t.muted), Span("Enter", t.hintKey), Span(" a new session.", t.muted)])
+        lines.append([Span("Points: the grader's suggestion → what you kept.", t.muted)])
+        lines.append([Span("Saved to sessions.jsonl. ", t.muted), Span("x", t.hintKey), Span(" exports it as Markdown, ", t.muted),
+                      Span("Enter", t.hintKey), Span(" a new session.", t.muted)])
         let top = max(0, min(practice.summaryScroll, lines.count - inner.height))
         for (k, l) in lines.dropFirst(top).prefix(inner.height).enumerated() { g.put(l, x: inner.x, y: inner.y + k, clip: inner) }
     }

@@ -110,6 +110,13 @@ extension GraderTests {
         #expect(pairs > 200 && Double(wrong) / Double(pairs) <= 0.10)
     }
 
+    @Test func aFollowUpsSentencesAreTickedWhenMostOfTheirWordsAreThere() {
+        let points = followUpPoints("Each message has a per-user **sequence number**.\n- The client acknowledges the last number it processed.\n- The server replays from the last acknowledged number after a reconnect.\n- The client drops duplicates by sequence number.\n- A leader election decides the primary.")
+        let answer = "Every message carries a sequence number per user; the client acks the last one it processed, the server replays from there after a reconnect and the client drops duplicates."
+        #expect(bundledGrader.coveredSentences(answer: answer, sentences: points) == [0, 1, 2, 3])
+        #expect(bundledGrader.coveredSentences(answer: "", sentences: points).isEmpty)
+    }
+
     @Test func theSuggestedRatingFollowsCoverageAndTime() {
         #expect(suggestedRating(covered: 1, total: 5, seconds: 60, budgetSeconds: 300) == .again)
         #expect(suggestedRating(covered: 3, total: 6, seconds: 60, budgetSeconds: 300) == .hard)
