@@ -75,16 +75,21 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a question bank or a progress export into the data directory.",
-        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing."
+        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing. A .csv, .tsv or .txt file (RFC 4180 quoting, multi-line fields; Anki's \"Notes in Plain Text\" export with its #separator, #html and #… column: lines) becomes a bank in DATA/banks/: the first column the prompt, the second the answer, a third the tags (or as --map or a header row says); importing it again updates its questions in place."
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to import.") var file: String
+    @Option(help: "CSV/TSV: the columns, e.g. prompt=2,answer=3,tags=4 (also guid=N, deck=N).") var map: String?
+    @Option(help: "CSV/TSV: the deck id of the bank made (default: from the file name).") var deck: String?
+    @Option(help: "CSV/TSV: the deck's title (default: the file name).") var title: String?
 
     func run() throws {
         try runReporting {
             let ctx = try AppContext.load(global, access: .write)
             try ctx.store.requireWritable()
             guard let bytes = try FileIO.read(file) else { throw CLIError("\(file): no such file", code: 66) }
+            let ext = (file as NSString).pathExtension.lowercased()
+            if ["csv", "tsv", "txt"].contains(ext) { try importNotes(bytes, ext: ext, ctx: ctx); return }
             let root: JSONNode
             do { root = try JSONParser.parse(bytes) } catch let error as JSONSyntaxError {
                 throw CLIError("\(file):\(error.position.line):\(error.position.column): \(error.message)", code: 65)
@@ -153,6 +158,50 @@ struct ImportCommand: ParsableCommand {
                 throw CLIError("\(file): not a prepdeck bank or export (expected \"format\": \"prepdeck-bank\" or \"prepdeck-export\")", code: 65)
             }
         }
+    }
+}
+
+extension ImportCommand {
+    /// A CSV / TSV / Anki plain-text file: its notes become a bank in DATA/banks/ (validated as any bank is).
+    func importNotes(_ bytes: [UInt8], ext: String, ctx: AppContext) throws {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let at = bytes.withUnsafeBufferPointer { BankFormat.firstInvalidUTF8($0) } ?? 0
+            throw CLIError("\(file): byte \(at + 1) is not UTF-8 (save the file as UTF-8)", code: 65)
+        }
+        var columns: ColumnMap?
+        if let m = map {
+            guard let parsed = ColumnMap.parse(m) else {
+                throw CLIError("--map \(JSONWriter.quote(m)): expected prompt=N,answer=M[,tags=K][,guid=G][,deck=D] (columns from 1)", code: 64)
+            }
+            columns = parsed
+        }
+        let notes: [ImportedNote]
+        do { notes = try parseNotes(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text, defaultSeparator: ext == "csv" ? "," : "\t", map: columns) } catch {
+            throw CLIError("\(file):\(error.line):\(error.column): \(error.message)", code: 65)
+        }
+        guard !notes.isEmpty else { throw CLIError("\(file): no notes in it (a header row alone, or an empty file)", code: 65) }
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let deckID = deck ?? slugID(notes.first?.deck ?? name, maxWords: 8)
+        guard BankFormat.isValidID(deckID) else {
+            throw CLIError("--deck \(JSONWriter.quote(deckID)): a deck id is lowercase words joined by '-'", code: 64)
+        }
+        let json = bankJSON(from: notes, deckID: deckID, deckTitle: title ?? notes.first?.deck ?? name, format: ext == "csv" ? "csv" : "tsv")
+        let target = ctx.store.root + "/banks/" + deckID + ".json"
+        let bank: Bank
+        do throws(BankError) { bank = try BankFormat.decode(Array(json.utf8), file: target) } catch {
+            throw CLIError("\(file): the bank made from it does not validate: \(error.description)", code: 65)
+        }
+        for q in bank.questions {
+            if let other = ctx.catalog.question(q.id), (other.source.file as NSString).standardizingPath != (target as NSString).standardizingPath {
+                throw CLIError("\(file): question id \"\(q.id)\" is already defined at \(other.source)", code: 65)
+            }
+        }
+        var before: Int?
+        if FileIO.exists(target), let old = try FileIO.read(target) { before = (try? BankFormat.decode(old, file: target))?.questions.count }
+        try FileIO.makeDirectory(ctx.store.root + "/banks")
+        try FileIO.replace(target, Array(json.utf8))
+        let again = before.map { ", replacing the \($0) questions of the earlier import" } ?? ""
+        print("imported \(notes.count) notes as deck \"\(bank.deck.title)\" (\(bank.questions.count) questions\(again)) into \(target)")
     }
 }
 
