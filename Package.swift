@@ -6,6 +6,7 @@ import PackageDescription
 //   PrepdeckStore    persistence: the data directory and bank files (files only)
 //   PrepdeckUI       terminal-independent UI: cell grid, widgets, app state/update/view
 //   CNcursesw        system library shim for ncursesw
+//   CSQLite          system library shim for SQLite (reading Anki collections)
 //   PrepdeckTerminal the only code that calls ncursesw
 //   prepdeck         the executable: command line, wiring
 let package = Package(
@@ -16,10 +17,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Reading Anki packages (zip files): docs/architecture.md.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "PrepdeckCore"),
-        .target(name: "PrepdeckStore", dependencies: ["PrepdeckCore"]),
+        .target(name: "PrepdeckStore", dependencies: ["PrepdeckCore", "CSQLite", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "PrepdeckUI", dependencies: ["PrepdeckCore"]),
         .systemLibrary(
             name: "CNcursesw",

@@ -288,6 +288,8 @@ private func decodeEntity(_ e: String) -> String? {
 // MARK: Notes to a bank
 
 /// `{{c1::answer::hint}}` cloze deletions: the numbers used, in order.
+public func clozeNumbersIn(_ text: String) -> [Int] { clozeNumbers(text) }
+
 func clozeNumbers(_ text: String) -> [Int] {
     var seen: [Int] = []
     var rest = Substring(text)
@@ -350,6 +352,12 @@ func derivedKeyPoints(_ markdown: String) -> [String] {
 /// the prompt and answer in Markdown, key points from the answer (`derivedKeyPoints`), `source` recording
 /// where each came from.
 public func bankJSON(from notes: [ImportedNote], deckID: String, deckTitle: String, format: String) -> String {
+    importedBank(from: notes, deckID: deckID, deckTitle: deckTitle, format: format).json
+}
+
+/// The same, with each question's id by its key (the note's key, with `-cN` for cloze N).
+public func importedBank(from notes: [ImportedNote], deckID: String, deckTitle: String, format: String) -> (json: String, ids: [String: String]) {
+    var ids: [String: String] = [:]
     var questions: [JSONNode.Value] = []
     var used = Set<String>()
     for note in notes {
@@ -370,6 +378,7 @@ public func bankJSON(from notes: [ImportedNote], deckID: String, deckTitle: Stri
             var id = base + "-" + String(repeating: "0", count: max(0, 6 - hash.count)) + hash
             while used.contains(id) { id += "-x" }
             used.insert(id)
+            ids[note.key + v.suffix] = id
             let firstLine = v.prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? v.prompt
             let plain = firstLine.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
             let title = plain.count > 80 ? String(plain.prefix(79)) + "…" : plain
@@ -386,5 +395,5 @@ public func bankJSON(from notes: [ImportedNote], deckID: String, deckTitle: Stri
         ("deck", .obj([("id", .string(deckID)), ("title", .string(deckTitle))])),
         ("questions", .arr(questions)),
     ])
-    return JSONWriter.write(root, indent: 2) + "\n"
+    return (JSONWriter.write(root, indent: 2) + "\n", ids)
 }

@@ -80,8 +80,9 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to import.") var file: String
     @Option(help: "CSV/TSV: the columns, e.g. prompt=2,answer=3,tags=4 (also guid=N, deck=N).") var map: String?
-    @Option(help: "CSV/TSV: the deck id of the bank made (default: from the file name).") var deck: String?
-    @Option(help: "CSV/TSV: the deck's title (default: the file name).") var title: String?
+    @Option(help: "Cards (CSV, TSV, Anki): the deck id of the bank made (default: the deck's name, else the file name).") var deck: String?
+    @Option(help: "Cards (CSV, TSV, Anki): the deck's title (default: the deck's name, else the file name).") var title: String?
+    @Flag(name: .customLong("with-history"), help: "Anki: also import the review log (ease 1–4 as the rating), so the schedule picks up where Anki was.") var withHistory = false
 
     func run() throws {
         try runReporting {
@@ -90,6 +91,7 @@ struct ImportCommand: ParsableCommand {
             guard let bytes = try FileIO.read(file) else { throw CLIError("\(file): no such file", code: 66) }
             let ext = (file as NSString).pathExtension.lowercased()
             if ["csv", "tsv", "txt"].contains(ext) { try importNotes(bytes, ext: ext, ctx: ctx); return }
+            if ["apkg", "colpkg"].contains(ext) { try importAnki(ctx: ctx); return }
             let root: JSONNode
             do { root = try JSONParser.parse(bytes) } catch let error as JSONSyntaxError {
                 throw CLIError("\(file):\(error.position.line):\(error.position.column): \(error.message)", code: 65)
@@ -186,6 +188,11 @@ extension ImportCommand {
             throw CLIError("--deck \(JSONWriter.quote(deckID)): a deck id is lowercase words joined by '-'", code: 64)
         }
         let json = bankJSON(from: notes, deckID: deckID, deckTitle: title ?? notes.first?.deck ?? name, format: ext == "csv" ? "csv" : "tsv")
+        try writeImportedBank(json, deckID: deckID, notes: notes.count, ctx: ctx)
+    }
+
+    /// Validates a bank made from imported notes and writes it to DATA/banks/ID.json (replacing an earlier import).
+    func writeImportedBank(_ json: String, deckID: String, notes: Int, ctx: AppContext) throws {
         let target = ctx.store.root + "/banks/" + deckID + ".json"
         let bank: Bank
         do throws(BankError) { bank = try BankFormat.decode(Array(json.utf8), file: target) } catch {
@@ -201,7 +208,52 @@ extension ImportCommand {
         try FileIO.makeDirectory(ctx.store.root + "/banks")
         try FileIO.replace(target, Array(json.utf8))
         let again = before.map { ", replacing the \($0) questions of the earlier import" } ?? ""
-        print("imported \(notes.count) notes as deck \"\(bank.deck.title)\" (\(bank.questions.count) questions\(again)) into \(target)")
+        print("imported \(notes) notes as deck \"\(bank.deck.title)\" (\(bank.questions.count) questions\(again)) into \(target)")
+    }
+
+    /// An Anki package: its notes as a bank (first field the prompt, second the answer, HTML to Markdown, cloze
+    /// notes one question per cloze, tags as topics), and with `--with-history` its review log.
+    func importAnki(ctx: AppContext) throws {
+        let collection: AnkiCollection
+        do { collection = try AnkiPackage.read(file) } catch { throw CLIError(error) }
+        guard !collection.notes.isEmpty else { throw CLIError("\(file): the collection inside has no notes", code: 65) }
+        var deckOfNote: [Int64: Int64] = [:]
+        for c in collection.cards where deckOfNote[c.note] == nil { deckOfNote[c.note] = c.deck }
+        let notes = collection.notes.enumerated().map { k, n in
+            ImportedNote(key: n.guid, prompt: n.fields.first ?? "", answer: n.fields.count > 1 ? n.fields[1] : "", tags: n.tags,
+                         deck: deckOfNote[n.id].flatMap { collection.deckNames[$0] }, html: true, line: k + 1)
+        }.filter { !$0.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        // The deck the most notes are in names the bank.
+        var counts: [String: Int] = [:]
+        for n in notes { if let d = n.deck { counts[d, default: 0] += 1 } }
+        let main = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let deckID = deck ?? slugID(main ?? name, maxWords: 8)
+        guard BankFormat.isValidID(deckID) else {
+            throw CLIError("--deck \(JSONWriter.quote(deckID)): a deck id is lowercase words joined by '-'", code: 64)
+        }
+        let made = importedBank(from: notes, deckID: deckID, deckTitle: title ?? main ?? name, format: "anki")
+        try writeImportedBank(made.json, deckID: deckID, notes: notes.count, ctx: ctx)
+        guard withHistory else { return }
+        // The review log: each rating (ease 1–4; 0 is a manual reschedule, left out) on its card's question.
+        let guidOf = Dictionary(collection.notes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var questionOfCard: [Int64: String] = [:]
+        for c in collection.cards {
+            guard let n = guidOf[c.note] else { continue }
+            let isCloze = !(n.fields.first.map { clozeNumbersIn($0) } ?? []).isEmpty
+            if let id = made.ids[n.guid + (isCloze ? "-c\(c.ord + 1)" : "")] { questionOfCard[c.id] = id }
+        }
+        let known = Set(try ctx.store.readReviews().entries.map(\.id))
+        var added = 0, skipped = 0
+        for r in collection.reviews {
+            guard (1...4).contains(r.ease), let rating = Rating(rawValue: r.ease), let card = questionOfCard[r.card] else { skipped += 1; continue }
+            let entry = LogEntry.review(ReviewEvent(id: "anki-\(r.id)", card: card, rating: rating,
+                                                    at: Date(timeIntervalSince1970: Double(r.id) / 1000), ms: max(0, r.timeMs), mode: .review))
+            if known.contains(entry.id) { continue }
+            try ctx.store.append(entry)
+            added += 1
+        }
+        print("imported \(added) reviews from Anki's log" + (skipped > 0 ? " (\(skipped) left out: manual reschedules or cards of no note)" : "") + " into reviews.jsonl")
     }
 }
 
