@@ -397,3 +397,74 @@ public func importedBank(from notes: [ImportedNote], deckID: String, deckTitle: 
     ])
     return (JSONWriter.write(root, indent: 2) + "\n", ids)
 }
+
+// MARK: Markdown to HTML (the other way, for an Anki export)
+
+/// The bank's Markdown as HTML for an Anki card: headings, paragraphs, bullet and numbered lists, fenced code
+/// blocks (`<pre><code>`), `inline code`, **bold** and *italics*; everything else as escaped text.
+public func markdownToHTML(_ md: String) -> String {
+    func escape(_ s: Substring) -> String {
+        var out = ""
+        for c in s { switch c { case "&": out += "&amp;"; case "<": out += "&lt;"; case ">": out += "&gt;"; case "\"": out += "&quot;"; default: out.append(c) } }
+        return out
+    }
+    func inline(_ s: Substring) -> String {
+        // Code spans first (nothing inside them is formatted), then bold, then italics.
+        var out = ""
+        let parts = s.split(separator: "`", omittingEmptySubsequences: false)
+        for (k, part) in parts.enumerated() {
+            if k % 2 == 1 && k < parts.count - 1 { out += "<code>" + escape(part) + "</code>"; continue }
+            var t = escape(part)
+            for (mark, tag) in [("**", "b"), ("*", "i")] { t = emphasis(t, mark: mark, tag: tag) }
+            out += (k % 2 == 1 ? "`" : "") + t
+        }
+        return out
+    }
+    /// Pairs of `mark` become `<tag>…</tag>`; an unpaired last mark stays as it is.
+    func emphasis(_ t: String, mark: String, tag: String) -> String {
+        var pieces = t.components(separatedBy: mark)
+        guard pieces.count >= 3 else { return t }
+        if pieces.count % 2 == 0 { let last = pieces.removeLast(); pieces[pieces.count - 1] += mark + last }
+        var out = pieces[0]
+        for j in 1..<pieces.count { out += (j % 2 == 1 ? "<\(tag)>" : "</\(tag)>") + pieces[j] }
+        return out
+    }
+    var html = ""
+    var paragraph: [Substring] = []
+    var list: String?
+    var inCode = false
+    func flush() {
+        if !paragraph.isEmpty { html += "<p>" + paragraph.map(inline).joined(separator: "<br>") + "</p>"; paragraph = [] }
+    }
+    func closeList() { if let l = list { html += "</\(l)>"; list = nil } }
+    for line in md.split(separator: "\n", omittingEmptySubsequences: false) {
+        let trimmed = line.drop { $0 == " " }
+        if trimmed.hasPrefix("```") {
+            if inCode { html += "</code></pre>"; inCode = false } else { flush(); closeList(); html += "<pre><code>"; inCode = true }
+            continue
+        }
+        if inCode { html += escape(line) + "\n"; continue }
+        if trimmed.isEmpty { flush(); closeList(); continue }
+        if let h = trimmed.firstIndex(where: { $0 != "#" }), trimmed.hasPrefix("#"), trimmed[h] == " " {
+            flush(); closeList()
+            let level = min(6, trimmed.distance(from: trimmed.startIndex, to: h))
+            html += "<h\(level)>" + inline(trimmed[trimmed.index(after: h)...]) + "</h\(level)>"
+            continue
+        }
+        let bullet = trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("+ ")
+        let digits = trimmed.prefix { $0.isNumber }
+        let numbered = !digits.isEmpty && trimmed.dropFirst(digits.count).hasPrefix(". ")
+        if bullet || numbered {
+            flush()
+            let kind = bullet ? "ul" : "ol"
+            if list != kind { closeList(); html += "<\(kind)>"; list = kind }
+            html += "<li>" + inline(bullet ? trimmed.dropFirst(2) : trimmed.dropFirst(digits.count + 2)) + "</li>"
+            continue
+        }
+        closeList()
+        paragraph.append(trimmed)
+    }
+    if inCode { html += "</code></pre>" }
+    flush(); closeList()
+    return html
+}

@@ -258,26 +258,54 @@ extension ImportCommand {
 }
 
 struct ExportCommand: ParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, md }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, md, apkg }
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export progress: json (everything, re-importable), csv (one row a question), md (a readable report).")
+        abstract: "Export progress: json (everything, re-importable), csv (one row a question), md (a readable report), apkg (an Anki deck).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The file to write ('-' for standard output).") var file: String
-    @Option(help: "json, csv or md.") var format: Format
+    @Argument(help: "The file to write ('-' for standard output; not for apkg).") var file: String
+    @Option(help: "json, csv, md or apkg.") var format: Format
     @Option(help: "With --format md: the report of one practice session (its id is in sessions.jsonl and on the summary screen).")
     var session: String?
+    @Option(help: "With --format apkg: only questions with this topic (repeatable).") var topic: [String] = []
+    @Flag(name: .customLong("with-history"), help: "With --format apkg: also your ratings, as Anki's review log.") var withHistory = false
 
     func validate() throws {
         if session != nil && format != .md { throw ValidationError("--session goes with --format md") }
+        if (!topic.isEmpty || withHistory) && format != .apkg { throw ValidationError("--topic and --with-history go with --format apkg") }
+        if format == .apkg && file == "-" { throw ValidationError("an apkg is a zip file: give a file name, not '-'") }
+    }
+
+    /// `--format apkg`: one Basic note per question (the prompt, then the answer and the key points, as HTML),
+    /// tags from the topics; with `--with-history` the effective ratings as the review log.
+    func exportAnki(_ ctx: AppContext, now: Date) throws {
+        let known = Set(ctx.catalog.topicCounts.map(\.topic))
+        if let bad = topic.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+        let chosen = ctx.catalog.questions.filter { topic.isEmpty || !Set(topic).isDisjoint(with: $0.topics) }
+        var history: [String: [(at: Date, rating: Int, ms: Int)]] = [:]
+        if withHistory {
+            for e in effectiveReviews(try ctx.store.readReviews().entries) { history[e.card, default: []].append((e.at, e.rating.rawValue, e.ms ?? 0)) }
+        }
+        let notes = chosen.map { q in
+            AnkiExportNote(guid: "prepdeck-" + q.id, front: markdownToHTML(q.prompt),
+                           back: markdownToHTML(q.answer) + "<h3>Key points</h3><ul>" + q.keyPoints.map { "<li>" + markdownToHTML($0).replacingOccurrences(of: "<p>", with: "").replacingOccurrences(of: "</p>", with: "") + "</li>" }.joined() + "</ul>",
+                           tags: q.topics + [q.difficulty.rawValue, q.kind.rawValue], reviews: history[q.id] ?? [])
+        }
+        do { try AnkiPackage.write(file, deckName: topic.isEmpty ? "prepdeck" : "prepdeck::" + topic.joined(separator: "+"), notes: notes, now: now) } catch {
+            throw CLIError(error.message, code: error.kind == .io ? 74 : 73)
+        }
+        let reviews = notes.reduce(0) { $0 + $1.reviews.count }
+        FileHandle.standardError.write(Data("prepdeck: wrote \(file) (\(notes.count) notes\(withHistory ? ", \(reviews) reviews" : ""))\n".utf8))
     }
 
     func run() throws {
         try runReporting {
             let ctx = try AppContext.load(global, access: .read)
             let now = ctx.clock.now()
+            if format == .apkg { try exportAnki(ctx, now: now); return }
             var text = ""
             switch format {
+            case .apkg: return
             case .md where session != nil:
                 let sessions = try ctx.store.readLog(ctx.store.sessionsPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
                     try SessionRecord.decode(try LogLineError.parse(l))

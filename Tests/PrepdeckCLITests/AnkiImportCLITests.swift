@@ -54,3 +54,22 @@ import PrepdeckCore
         #expect(!FileManager.default.fileExists(atPath: dir + "/banks"))
     }
 }
+
+extension AnkiImportCLITests {
+    /// `export --format apkg` and back: the package holds every question (Anki itself opens it in
+    /// scripts/check-anki-export, run by .ci/run).
+    @Test func anExportedDeckImportsBackWithEveryQuestion() throws {
+        let dir = tempDataDir(), other = tempDataDir()
+        let out = dir + "-deck.apkg"
+        var r = try prepdeck(["export", out, "--format", "apkg", "--bank", seedBank], dataDir: dir)
+        #expect(r.status == 0 && r.stderr.contains("(5 notes)"), "\(r.stderr)")
+        r = try prepdeck(["import", out, "--bank", seedBank], dataDir: other)
+        #expect(r.status == 0 && r.stdout.contains("imported 5 notes as deck \"prepdeck\" (5 questions)"), "\(r.stdout) \(r.stderr)")
+        let bank = try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: other + "/banks/prepdeck.json"))))
+        let titles = Set((bank["questions"]?.array ?? []).compactMap { $0["prompt"]?.string?.split(separator: " ").prefix(3).joined(separator: " ") })
+        let seed = try JSONParser.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: seedBank))))
+        #expect(titles == Set((seed["questions"]?.array ?? []).compactMap { $0["prompt"]?.string?.split(separator: " ").prefix(3).joined(separator: " ") }))
+        let bad = try prepdeck(["export", "-", "--format", "apkg"], dataDir: dir)
+        #expect(bad.status == 64)
+    }
+}
