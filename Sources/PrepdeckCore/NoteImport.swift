@@ -130,13 +130,16 @@ public func parseNotes(_ text: String, defaultSeparator: Unicode.Scalar, map giv
     // Header lines: at the top, each starting with '#'.
     var body = Substring(text)
     var headerLines = 0
+    // Only Anki's own directives are header lines: a first note whose prompt starts with '#' stays a note.
+    let directives: Set<String> = ["separator", "html", "tags", "columns", "notetype", "deck", "guid column", "notetype column",
+                                   "deck column", "tags column", "if matches"]
     while body.hasPrefix("#") {
         let end = body.firstIndex(of: "\n") ?? body.endIndex
         let directive = body[body.index(after: body.startIndex)..<end].trimmingCharacters(in: .whitespacesAndNewlines)
+        let kv = directive.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard kv.count == 2, directives.contains(kv[0]) else { break }
         body = end < body.endIndex ? body[body.index(after: end)...] : body[end...]
         headerLines += 1
-        let kv = directive.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard kv.count == 2 else { continue }
         switch kv[0] {
         case "separator":
             let names: [String: Unicode.Scalar] = ["tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"]

@@ -164,6 +164,12 @@ struct ImportCommand: ParsableCommand {
 }
 
 extension ImportCommand {
+    /// The id of an imported deck from its name: its words as an id, else `imported`.
+    func importedDeckID(_ name: String) -> String {
+        let id = slugID(name, maxWords: 8)
+        return id.isEmpty ? "imported" : id
+    }
+
     /// A CSV / TSV / Anki plain-text file: its notes become a bank in DATA/banks/ (validated as any bank is).
     func importNotes(_ bytes: [UInt8], ext: String, ctx: AppContext) throws {
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -183,7 +189,7 @@ extension ImportCommand {
         }
         guard !notes.isEmpty else { throw CLIError("\(file): no notes in it (a header row alone, or an empty file)", code: 65) }
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let deckID = deck ?? slugID(notes.first?.deck ?? name, maxWords: 8)
+        let deckID = deck ?? importedDeckID(notes.first?.deck ?? name)
         guard BankFormat.isValidID(deckID) else {
             throw CLIError("--deck \(JSONWriter.quote(deckID)): a deck id is lowercase words joined by '-'", code: 64)
         }
@@ -228,7 +234,7 @@ extension ImportCommand {
         for n in notes { if let d = n.deck { counts[d, default: 0] += 1 } }
         let main = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let deckID = deck ?? slugID(main ?? name, maxWords: 8)
+        let deckID = deck ?? importedDeckID(main ?? name)
         guard BankFormat.isValidID(deckID) else {
             throw CLIError("--deck \(JSONWriter.quote(deckID)): a deck id is lowercase words joined by '-'", code: 64)
         }

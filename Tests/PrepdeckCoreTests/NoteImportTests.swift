@@ -20,6 +20,8 @@ import Testing
         #expect(n.count == 1 && n[0].prompt == "How does TCP open a connection?" && n[0].answer == "Three-way handshake." && n[0].tags == ["net", "tcp"])
         let mapped = try parseNotes("1,Q?,A.\n", defaultSeparator: ",", map: ColumnMap.parse("prompt=2,answer=3,guid=1"))
         #expect(mapped[0].key == "1" && mapped[0].prompt == "Q?")
+        // A first prompt that starts with '#' is a note, not one of Anki's header lines.
+        #expect(try parseNotes("#1 rule of caching?,Invalidate on write.\n", defaultSeparator: ",", map: nil).first?.prompt == "#1 rule of caching?")
         #expect(ColumnMap.parse("prompt=1,answer=1") == nil && ColumnMap.parse("front=2,back=3")?.prompt == 2 && ColumnMap.parse("x=1") == nil)
         #expect(throws: ImportError(line: 2, column: 1, message: "column 2 (the answer) is empty or missing")) {
             try parseNotes("Q1,A1\nQ2\n", defaultSeparator: ",", map: nil)
