@@ -74,8 +74,8 @@ func statsText(_ r: StatsReport) -> String {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a question bank or a progress export into the data directory.",
-        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing. A .csv, .tsv or .txt file (RFC 4180 quoting, multi-line fields; Anki's \"Notes in Plain Text\" export with its #separator, #html and #… column: lines) becomes a bank in DATA/banks/: the first column the prompt, the second the answer, a third the tags (or as --map or a header row says); importing it again updates its questions in place."
+        abstract: "Import a question bank, a progress export, cards (CSV, TSV) or an Anki package into the data directory.",
+        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing. A .csv, .tsv or .txt file (RFC 4180 quoting, multi-line fields; Anki's \"Notes in Plain Text\" export with its #separator, #html and #… column: lines) becomes a bank in DATA/banks/: the first column the prompt, the second the answer, a third the tags (or as --map or a header row says); importing it again updates its questions in place. An Anki package (.apkg, .colpkg) becomes a bank the same way (first field the prompt, second the answer, HTML as Markdown, one question per cloze, tags as topics); --with-history also brings its review log into reviews.jsonl."
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to import.") var file: String
