@@ -49,8 +49,9 @@ let package = Package(
             dependencies: ["PrepdeckCore", "PrepdeckStore", "PrepdeckUI"],
             path: "Benchmarks/PrepdeckBench"
         ),
-        .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"]),
-        .testTarget(name: "PrepdeckStoreTests", dependencies: ["PrepdeckStore", "PrepdeckCore"]),
+        // Fixtures are read from the source tree (#filePath), not bundled.
+        .testTarget(name: "PrepdeckCoreTests", dependencies: ["PrepdeckCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "PrepdeckStoreTests", dependencies: ["PrepdeckStore", "PrepdeckCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PrepdeckUITests", dependencies: ["PrepdeckUI", "PrepdeckCore"]),
         .testTarget(name: "PrepdeckCLITests", dependencies: ["PrepdeckCore", "prepdeck"]),
     ],
