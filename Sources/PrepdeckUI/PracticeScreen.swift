@@ -542,12 +542,13 @@ extension AppModel {
         let ratingY = body.maxY - 1
         let pointsBox = Rect(x: body.x, y: ratingY - pointsH, width: body.width, height: pointsH)
         let top = Rect(x: body.x, y: body.y + 1, width: body.width, height: pointsBox.y - body.y - 1)
-        let model = item.modelAnswer
-        let modelLines = item.followUp == nil ? Markdown.render(model, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
-            + followUpLines(q, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
-            : Markdown.render(model, width: (body.width >= 100 ? top.width - top.width / 2 : top.width) - 4, theme: t)
-        let mine: [Line] = item.text.isEmpty ? [[Span("(empty)", t.muted)]] : wrap(item.text, width: max(1, (body.width >= 100 ? body.width / 2 : body.width) - 4)).map { [Span($0, t.text)] }
-        if body.width >= 100 {
+        // Side by side from 100 columns, else one under the other.
+        let wide = body.width >= 100
+        let modelWidth = (wide ? top.width - top.width / 2 : top.width) - 4
+        var modelLines = Markdown.render(item.modelAnswer, width: modelWidth, theme: t)
+        if item.followUp == nil { modelLines += followUpLines(q, width: modelWidth, theme: t) }
+        let mine: [Line] = item.text.isEmpty ? [[Span("(empty)", t.muted)]] : wrap(item.text, width: max(1, (wide ? body.width / 2 : body.width) - 4)).map { [Span($0, t.text)] }
+        if wide {
             let left = Rect(x: top.x, y: top.y, width: top.width / 2, height: top.height)
             let right = Rect(x: left.maxX, y: top.y, width: top.width - left.width, height: top.height)
             drawScrolled(&g, mine, in: left, title: "Your answer")
@@ -573,12 +574,7 @@ extension AppModel {
         }
         if item.followUp != nil {
             // A follow-up's rating is kept in the scorecard; the card was rated (and rescheduled) in its round.
-            var cx = body.x + 1
-            if let r = item.suggestedRating {
-                cx = g.put("Suggested ", x: cx, y: ratingY, style: t.muted)
-                cx = g.put("\(r.rawValue) \(r.label)", x: cx, y: ratingY, style: t.accent.with(.bold))
-                cx = g.put(" · ", x: cx, y: ratingY, style: t.muted)
-            }
+            let cx = drawSuggestedRating(&g, item.suggestedRating, x: body.x + 1, y: ratingY)
             g.put("Rate the follow-up 1–4 (scorecard only)", x: cx, y: ratingY, style: t.text, clip: body)
         } else {
             drawRatingBar(&g, card: q.id, y: ratingY, x: body.x, width: body.width, now: now, suggested: item.suggestedRating)
@@ -594,15 +590,18 @@ extension AppModel {
         return "round \(round) of \(rounds)" + (follow ? " · follow-up" : "")
     }
 
+    /// "Suggested 3 Good · " (the grader's rating) when there is one; returns the column after it.
+    func drawSuggestedRating(_ g: inout Grid, _ suggested: Rating?, x: Int, y: Int) -> Int {
+        guard let r = suggested else { return x }
+        var cx = g.put("Suggested ", x: x, y: y, style: theme.muted)
+        cx = g.put("\(r.rawValue) \(r.label)", x: cx, y: y, style: theme.accent.with(.bold))
+        return g.put(" · ", x: cx, y: y, style: theme.muted)
+    }
+
     /// "1 Again · 10m   2 Hard · 1d   3 Good · 4d   4 Easy · 9d" from the real scheduler.
     func drawRatingBar(_ g: inout Grid, card: String, y: Int, x: Int, width: Int, now: Date, suggested: Rating? = nil) {
         let previews = progress.scheduler.previews(progress.schedule(card), cardID: card, at: now)
-        var cx = x + 1
-        if let r = suggested, width >= 60 {
-            cx = g.put("Suggested ", x: cx, y: y, style: theme.muted)
-            cx = g.put("\(r.rawValue) \(r.label)", x: cx, y: y, style: theme.accent.with(.bold))
-            cx = g.put(" · ", x: cx, y: y, style: theme.muted)
-        }
+        var cx = drawSuggestedRating(&g, width >= 60 ? suggested : nil, x: x + 1, y: y)
         g.put("Rate:", x: cx, y: y, style: theme.muted)
         cx += 6
         for p in previews {
