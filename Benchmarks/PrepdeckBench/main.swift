@@ -182,7 +182,7 @@ case "grade":
     let assets = option("--assets") ?? "Assets"
     let runs = option("--runs").flatMap(Int.init) ?? 7
     let catalog = try BankLoader.load(paths: [assets])
-    let glossary = (try? FileIO.read(assets + "/grading/glossary.json")).flatMap { $0 }.flatMap { try? JSONParser.parse($0) }.map(decodeGlossary) ?? []
+    let glossary = readBundledGlossary(assets: assets)
     func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
     var makes: [Double] = []
     var grader: Grader?

@@ -291,8 +291,6 @@ private func decodeEntity(_ e: String) -> String? {
 // MARK: Notes to a bank
 
 /// `{{c1::answer::hint}}` cloze deletions: the numbers used, in order.
-public func clozeNumbersIn(_ text: String) -> [Int] { clozeNumbers(text) }
-
 func clozeNumbers(_ text: String) -> [Int] {
     var seen: [Int] = []
     var rest = Substring(text)
@@ -358,30 +356,31 @@ public func bankJSON(from notes: [ImportedNote], deckID: String, deckTitle: Stri
     importedBank(from: notes, deckID: deckID, deckTitle: deckTitle, format: format).json
 }
 
-/// The same, with each question's id by its key (the note's key, with `-cN` for cloze N).
-public func importedBank(from notes: [ImportedNote], deckID: String, deckTitle: String, format: String) -> (json: String, ids: [String: String]) {
-    var ids: [String: String] = [:]
+/// The same, with each question's id by the note's key and cloze number (0 for a note that is no cloze).
+public func importedBank(from notes: [ImportedNote], deckID: String, deckTitle: String, format: String) -> (json: String, ids: [String: [Int: String]]) {
+    var ids: [String: [Int: String]] = [:]
     var questions: [JSONNode.Value] = []
     var used = Set<String>()
     for note in notes {
         let prompt = note.html ? htmlToMarkdown(note.prompt) : note.prompt
         let answer = note.html ? htmlToMarkdown(note.answer) : note.answer
         let clozes = clozeNumbers(prompt)
-        let variants: [(prompt: String, answer: String, suffix: String)] = clozes.isEmpty ? [(prompt, answer, "")] : clozes.map { n in
-            (clozeText(prompt, hide: n, reveal: false), clozeText(prompt, hide: n, reveal: true) + (answer.isEmpty ? "" : "\n\n" + answer), "-c\(n)")
+        let variants: [(prompt: String, answer: String, cloze: Int)] = clozes.isEmpty ? [(prompt, answer, 0)] : clozes.map { n in
+            (clozeText(prompt, hide: n, reveal: false), clozeText(prompt, hide: n, reveal: true) + (answer.isEmpty ? "" : "\n\n" + answer), n)
         }
         var topics = note.tags.map { slugID($0, maxWords: 8) }.filter { !$0.isEmpty }
         if topics.isEmpty { topics = [deckID] }
         var seenTopics = Set<String>()
         topics = topics.filter { seenTopics.insert($0).inserted }
         for v in variants {
+            let suffix = v.cloze == 0 ? "" : "-c\(v.cloze)"
             var base = slugID(v.prompt.replacingOccurrences(of: "[…]", with: " "))
             if base.isEmpty { base = "note" }
-            let hash = String(FastHash.hash(note.key + v.suffix) & 0xFFFFFF, radix: 16)
+            let hash = String(FastHash.hash(note.key + suffix) & 0xFFFFFF, radix: 16)
             var id = base + "-" + String(repeating: "0", count: max(0, 6 - hash.count)) + hash
             while used.contains(id) { id += "-x" }
             used.insert(id)
-            ids[note.key + v.suffix] = id
+            ids[note.key, default: [:]][v.cloze] = id
             let firstLine = v.prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? v.prompt
             let plain = firstLine.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: "")
             let title = plain.count > 80 ? String(plain.prefix(79)) + "…" : plain
@@ -389,7 +388,7 @@ public func importedBank(from notes: [ImportedNote], deckID: String, deckTitle: 
                 ("id", .string(id)), ("title", .string(title.isEmpty ? id : title)), ("prompt", .string(v.prompt)),
                 ("difficulty", .string("medium")), ("kind", .string("technical")), ("topics", .arr(topics.map { .string($0) })),
                 ("answer", .string(v.answer)), ("keyPoints", .arr(derivedKeyPoints(v.answer).map { .string($0) })),
-                ("source", .obj([("format", .string(format)), ("key", .string(note.key + v.suffix)), ("line", .int(note.line))])),
+                ("source", .obj([("format", .string(format)), ("key", .string(note.key + suffix)), ("line", .int(note.line))])),
             ]))
         }
     }

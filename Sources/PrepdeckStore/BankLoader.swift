@@ -89,3 +89,11 @@ public enum BankLoader {
         do { return .success(try BankFormat.decode(bytes, file: path)) } catch { return .failure(error) }
     }
 }
+
+/// The grader's glossary in the Assets folder `assets` (`grading/glossary.json`, a bank file with a `glossary`
+/// field); empty when it is missing or unreadable (the grader then works without synonyms).
+public func readBundledGlossary(assets: String) -> [[String]] {
+    guard let bytes = try? FileIO.read(assets + "/grading/glossary.json"),
+          let root = try? JSONParser.parse(bytes) else { return [] }
+    return decodeGlossary(root)
+}

@@ -112,6 +112,13 @@ func makeFilter(topics: [String], difficulties: [String], kinds: [String], catal
     return f
 }
 
+/// Exit 64 naming the first topic that no question has.
+func requireKnownTopics(_ topics: [String], in catalog: Catalog) throws {
+    guard !topics.isEmpty else { return }
+    let known = Set(catalog.topicCounts.map(\.topic))
+    if let bad = topics.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+}
+
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one question: prompt, model answer, key points, your schedule and history.")
     @OptionGroup var global: GlobalOptions
@@ -248,8 +255,7 @@ struct MockCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let ctx = try AppContext.load(global, access: .read)
-            let known = Set(ctx.catalog.topicCounts.map(\.topic))
-            if let bad = topic.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+            try requireKnownTopics(topic, in: ctx.catalog)
             var random = SystemRandomNumberGenerator()
             let spec = MockSpec(minutes: minutes, topics: Set(topic), seed: seed ?? random.next())
             try launchTUI(global, start: .mock(spec))

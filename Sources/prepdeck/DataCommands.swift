@@ -142,12 +142,7 @@ struct ImportCommand: ParsableCommand {
                         extra.append((path, id, JSONWriter.write(item.value)))
                     }
                 }
-                var added = [0, 0, 0]
-                let known = Set(try ctx.store.readReviews().entries.map(\.id))
-                for entry in reviews where !known.contains(entry.id) {
-                    try ctx.store.append(entry)
-                    added[0] += 1
-                }
+                var added = [try appendNewReviews(reviews, ctx: ctx), 0, 0]
                 for (k, path) in [ctx.store.answersPath, ctx.store.sessionsPath].enumerated() {
                     let existing = Set(try ctx.store.readLog(path, decode: LogLineError.parse).items.compactMap { $0["id"]?.string })
                     for e in extra where e.path == path && !existing.contains(e.id) {
@@ -164,6 +159,17 @@ struct ImportCommand: ParsableCommand {
 }
 
 extension ImportCommand {
+    /// Appends the entries whose id is not in `reviews.jsonl` yet (importing twice adds nothing); their count.
+    func appendNewReviews(_ entries: [LogEntry], ctx: AppContext) throws -> Int {
+        let known = Set(try ctx.store.readReviews().entries.map(\.id))
+        var added = 0
+        for entry in entries where !known.contains(entry.id) {
+            try ctx.store.append(entry)
+            added += 1
+        }
+        return added
+    }
+
     /// The id of an imported deck from its name: its words as an id, else `imported`.
     func importedDeckID(_ name: String) -> String {
         let id = slugID(name, maxWords: 8)
@@ -242,23 +248,21 @@ extension ImportCommand {
         try writeImportedBank(made.json, deckID: deckID, notes: notes.count, ctx: ctx)
         guard withHistory else { return }
         // The review log: each rating (ease 1–4; 0 is a manual reschedule, left out) on its card's question.
-        let guidOf = Dictionary(collection.notes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // A card is its note's question, or for a cloze note the question of its cloze (ord + 1).
+        let guidOf = Dictionary(collection.notes.map { ($0.id, $0.guid) }, uniquingKeysWith: { a, _ in a })
         var questionOfCard: [Int64: String] = [:]
         for c in collection.cards {
-            guard let n = guidOf[c.note] else { continue }
-            let isCloze = !(n.fields.first.map { clozeNumbersIn($0) } ?? []).isEmpty
-            if let id = made.ids[n.guid + (isCloze ? "-c\(c.ord + 1)" : "")] { questionOfCard[c.id] = id }
+            guard let guid = guidOf[c.note], let byCloze = made.ids[guid] else { continue }
+            if let id = byCloze[0] ?? byCloze[c.ord + 1] { questionOfCard[c.id] = id }
         }
-        let known = Set(try ctx.store.readReviews().entries.map(\.id))
-        var added = 0, skipped = 0
+        var entries: [LogEntry] = []
+        var skipped = 0
         for r in collection.reviews {
             guard (1...4).contains(r.ease), let rating = Rating(rawValue: r.ease), let card = questionOfCard[r.card] else { skipped += 1; continue }
-            let entry = LogEntry.review(ReviewEvent(id: "anki-\(r.id)", card: card, rating: rating,
-                                                    at: Date(timeIntervalSince1970: Double(r.id) / 1000), ms: max(0, r.timeMs), mode: .review))
-            if known.contains(entry.id) { continue }
-            try ctx.store.append(entry)
-            added += 1
+            entries.append(.review(ReviewEvent(id: "anki-\(r.id)", card: card, rating: rating,
+                                               at: Date(timeIntervalSince1970: Double(r.id) / 1000), ms: max(0, r.timeMs), mode: .review)))
         }
+        let added = try appendNewReviews(entries, ctx: ctx)
         print("imported \(added) reviews from Anki's log" + (skipped > 0 ? " (\(skipped) left out: manual reschedules or cards of no note)" : "") + " into reviews.jsonl")
     }
 }
@@ -285,8 +289,7 @@ struct ExportCommand: ParsableCommand {
     /// `--format apkg`: one Basic note per question (the prompt, then the answer and the key points, as HTML),
     /// tags from the topics; with `--with-history` the effective ratings as the review log.
     func exportAnki(_ ctx: AppContext, now: Date) throws {
-        let known = Set(ctx.catalog.topicCounts.map(\.topic))
-        if let bad = topic.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
+        try requireKnownTopics(topic, in: ctx.catalog)
         let chosen = ctx.catalog.questions.filter { topic.isEmpty || !Set(topic).isDisjoint(with: $0.topics) }
         var history: [String: [(at: Date, rating: Int, ms: Int)]] = [:]
         if withHistory {

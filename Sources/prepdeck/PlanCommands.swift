@@ -30,10 +30,7 @@ struct PlanCommand: ParsableCommand {
                 s.interviewDate = nil
                 s.interviewTopics = []
             } else if let d = interview {
-                let known = Set(ctx.catalog.topicCounts.map(\.topic))
-                if let bad = topic.first(where: { !known.contains($0) }) {
-                    throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64)
-                }
+                try requireKnownTopics(topic, in: ctx.catalog)
                 s.interviewDate = d
                 s.interviewTopics = topic
             }

@@ -22,10 +22,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
         throw CLIError("the full-screen app needs a terminal; use `prepdeck list`, `show` or `stats` in scripts", code: 64)
     }
     let ctx = try AppContext.load(g, access: .write)
-    if case let .cram(topics) = start {
-        let known = Set(ctx.catalog.topicCounts.map(\.topic))
-        if let bad = topics.first(where: { !known.contains($0) }) { throw CLIError("unknown topic '\(bad)' (see prepdeck topics)", code: 64) }
-    }
+    if case let .cram(topics) = start { try requireKnownTopics(topics, in: ctx.catalog) }
     let env = ProcessInfo.processInfo.environment
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty
     let clock = SystemClock()
@@ -53,10 +50,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     }
     for a in answerLog.items.reversed() { model.answers[a.card, default: []].append(a) }
     // The grader's glossary, and the questions of the last mock interview (the next one avoids them).
-    if let assets = bundledBankPath(), let bytes = try? FileIO.read(assets + "/grading/glossary.json"),
-       let root = try? JSONParser.parse(bytes) {
-        model.glossary = decodeGlossary(root)
-    }
+    if let assets = bundledBankPath() { model.glossary = readBundledGlossary(assets: assets) }
     // The grader's rarity weights read every question's texts: made on a thread of its own once the first
     // frame is drawn (see the loop), ready long before the first answer is submitted.
     let graderReady = GraderAhead(glossary: model.glossary, questions: ctx.catalog.questions)
