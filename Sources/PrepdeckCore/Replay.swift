@@ -377,7 +377,8 @@ extension LogEntry {
 /// Shares a buffer or an output array with worker threads (each worker touches its own part only).
 struct UnsafeShared<T>: @unchecked Sendable { let value: T }
 
-final class ResultBox<T>: @unchecked Sendable { var value: T?; init() {} }
+/// A result a worker thread fills in (each worker its own box).
+public final class ResultBox<T>: @unchecked Sendable { public var value: T?; public init() {} }
 
 extension LogScan {
     /// Scans the whole buffer (the file from offset `fileOffset`, first line `firstLine`), on `workers` threads.

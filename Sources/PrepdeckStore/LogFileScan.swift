@@ -36,7 +36,7 @@ extension LogFile {
         if to > cuts.last! || cuts.count == 1 { cuts.append(to) }
         let bounds = cuts
         let parts = bounds.count - 1
-        let boxes = (0..<parts).map { _ in PartBox() }
+        let boxes = (0..<parts).map { _ in ResultBox<Result<LogScan, StoreError>>() }
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             boxes[p].value = Result { () throws(StoreError) -> LogScan in
                 // The first part reserves room for every record: the others are appended to it without a move.
@@ -103,4 +103,3 @@ extension LogFile {
     }
 }
 
-private final class PartBox: @unchecked Sendable { var value: Result<LogScan, StoreError>?; init() {} }
