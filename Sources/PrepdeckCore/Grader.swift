@@ -105,12 +105,8 @@ public struct GradingTerms: Sendable {
     static func fold(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for b in text.utf8 { out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b < 0x20 ? 0x20 : b) }
-            return out
-        }
-        // ASCII as it is; each other character folded on its own (what folding the whole text gives, for
-        // everything that can end up in a token).
+        // ASCII as it is (lower case, control characters as spaces); each other character folded on its own
+        // (what folding the whole text gives, for everything that can end up in a token).
         for scalar in text.unicodeScalars {
             if scalar.value < 0x80 {
                 let b = UInt8(scalar.value)
@@ -346,22 +342,24 @@ public struct Grader: Sendable {
         let sets = sents.map { Set($0.content) }
         let present = sets.reduce(into: Set<String>()) { $0.formUnion($1) }
         let nTerms = sents.reduce(0) { $0 + $1.content.count }
+        // Each point's shares in each sentence, computed once: kSh[i][j], sSh[i][j] (sentence i, point j).
+        let kSh = sets.map { st in points.map { kShare($0, st) } }
+        let sSh = sets.map { st in points.map { sShare($0, st) } }
         // Each sentence's terms count for the key point it matches best (the first on ties).
         var own = [Int](repeating: 0, count: points.count)
-        for (i, st) in sets.enumerated() {
-            let shares = points.map { kShare($0, st) }
+        for (i, shares) in kSh.enumerated() {
             if let top = shares.max(), top > 0, let j = shares.firstIndex(of: top) { own[j] += sents[i].content.count }
         }
         let ansLen = log(1 + Double(nTerms) / Double(max(1, points.count))) / 4
         return points.enumerated().map { j, p in
             let kAll = kShare(p, present), sAll = sShare(p, present)
             var best = (-1.0, -1.0), bestI = 0
-            for (i, st) in sets.enumerated() {
-                let k = kShare(p, st), s = sShare(p, st)
+            for i in sets.indices {
+                let k = kSh[i][j], s = sSh[i][j]
                 if k + s > best.0 || (k + s == best.0 && k > best.1) { best = (k + s, k); bestI = i }
             }
-            let seq = sents[bestI].content, st = sets[bestI]
-            let kSent = kShare(p, st), sSent = sShare(p, st)
+            let seq = sents[bestI].content
+            let kSent = kSh[bestI][j], sSent = sSh[bestI][j]
             var pairs = Set<String>()
             for (a, b) in zip(seq, seq.dropFirst()) { pairs.insert(a + "\u{1}" + b) }
             let phrase = Double(p.bigrams.filter { pairs.contains($0.0 + "\u{1}" + $0.1) }.count) / Double(max(1, p.bigrams.count))
