@@ -76,13 +76,20 @@ class Check {
         // Invalidate while loading: the waiting callers still get the value, the next get reloads,
         // and the finished old load must not remove the new entry.
         CountDownLatch gate2 = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         AtomicInteger n = new AtomicInteger();
         AsyncMemoCache<String, Integer> c3 = new AsyncMemoCache<>(k -> {
             int v = n.incrementAndGet();
-            if (v == 1) { try { gate2.await(); } catch (InterruptedException e) { throw new RuntimeException(e); } }
+            if (v == 1) {
+                firstStarted.countDown();
+                try { gate2.await(); } catch (InterruptedException e) { throw new RuntimeException(e); }
+            }
             return v;
         }, io);
         CompletableFuture<Integer> first = c3.get("k");
+        // The first load must have begun (and taken v = 1) before the reload is asked for: otherwise the two
+        // loads race for the counter on the pool's threads, and the reload can be the one that waits.
+        check(firstStarted.await(5, TimeUnit.SECONDS), "the first load started");
         c3.invalidate("k");
         CompletableFuture<Integer> second = c3.get("k");
         check(second.get(5, TimeUnit.SECONDS) == 2, "reloaded after invalidate");
