@@ -190,8 +190,9 @@ public final class DataStore: @unchecked Sendable {
     // MARK: Logs
 
     /// Reads a JSONL log. Bad lines become warnings (never fatal); a torn last line is reported and,
-    /// when the store is writable, moved aside to `FILE.torn` so that the next append starts clean.
-    public func readLog<T>(_ path: String, decode: (ArraySlice<UInt8>) throws(LogLineError) -> T) throws(StoreError) -> (items: [T], warnings: [LogWarning]) {
+    /// when the store is writable, moved aside to `FILE.torn` so that the next append starts clean (never in
+    /// another machine's log, `foreign`, which is read as it is).
+    public func readLog<T>(_ path: String, foreign: Bool = false, decode: (ArraySlice<UInt8>) throws(LogLineError) -> T) throws(StoreError) -> (items: [T], warnings: [LogWarning]) {
         guard let bytes = try FileIO.read(path) else { return ([], []) }
         let parsed = JSONLines(bytes)
         let name = (path as NSString).lastPathComponent
@@ -210,7 +211,7 @@ public final class DataStore: @unchecked Sendable {
                 // Complete JSON without its newline, but not a valid entry: a bad line, not a torn one.
                 warnings.append(LogWarning(file: name, line: parsed.tailLine, column: error.column, message: "\(error.message) (line skipped)"))
             } catch {
-                if isReadOnly {
+                if isReadOnly || foreign {
                     warnings.append(LogWarning(file: name, line: parsed.tailLine, column: nil, message: "torn last line (\(tail.count) bytes, an interrupted write) ignored"))
                 } else {
                     do throws(StoreError) {
@@ -261,13 +262,19 @@ public final class DataStore: @unchecked Sendable {
         }
     }
 
+    /// Every line of every machine's review log (`logPaths(.reviews)` order).
     public func readReviews() throws(StoreError) -> (entries: [LogEntry], warnings: [LogWarning]) {
-        let r = try readLog(reviewsPath) { (line: ArraySlice<UInt8>) throws(LogLineError) -> LogEntry in try LogEntry.decode(line: line) }
+        let r = try readLogs(.reviews) { (line: ArraySlice<UInt8>) throws(LogLineError) -> LogEntry in try LogEntry.decode(line: line) }
         return (r.items, r.warnings)
     }
 
+    /// Appends a line to this machine's own `kind` log (`appendPath`).
+    public func append(_ kind: LogKind, line: String) throws(StoreError) {
+        try appendLine(try appendPath(kind), line)
+    }
+
     public func append(_ entry: LogEntry) throws(StoreError) {
-        try appendLine(reviewsPath, entry.jsonLine)
+        try append(.reviews, line: entry.jsonLine)
     }
 
     // MARK: Settings

@@ -11,14 +11,14 @@ import PrepdeckCore
 
 /// The lines of an open log, read back by `pread` (the few whose id hashes must be confirmed).
 struct FileLines: LogLines {
-    let fd: Int32
+    let log: LogFile
     func withLine<T>(at offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        (preadAll(fd, at: offset, count: length) ?? []).withUnsafeBufferPointer(body)
+        (log.bytes(at: offset, count: length) ?? []).withUnsafeBufferPointer(body)
     }
 }
 
 extension LogFile {
-    var lines: FileLines { FileLines(fd: fd) }
+    var lines: FileLines { FileLines(log: self) }
 
     /// Scans bytes `from..<to` (from a line start; `firstLine` is that line's number) in windows of `window`
     /// bytes, on up to `workers` threads, each taking a part (at least `minPart` bytes) of the range cut after
@@ -56,7 +56,7 @@ extension LogFile {
         var k = at
         while k < end {
             let n = min(64 << 10, end - k)
-            guard let b = preadAll(fd, at: k, count: n) else { throw shrank() }
+            guard let b = bytes(at: k, count: n) else { throw shrank() }
             if let i = b.firstIndex(of: 0x0A) { return k + i + 1 }
             k += n
         }
@@ -78,16 +78,7 @@ extension LogFile {
         while pos < range.upperBound {
             if carry == buf.count { buf += [UInt8](repeating: 0, count: buf.count) }
             let want = min(buf.count - carry, range.upperBound - pos)
-            let got = buf.withUnsafeMutableBytes { b -> Int in
-                var done = 0
-                while done < want {
-                    let r = pread(fd, b.baseAddress! + carry + done, want - done, off_t(pos + done))
-                    if r < 0 && errno == EINTR { continue }
-                    if r <= 0 { break }
-                    done += r
-                }
-                return done
-            }
+            let got = buf.withUnsafeMutableBytes { b in read(into: b.baseAddress! + carry, count: want, at: pos) }
             guard got == want else { throw shrank() }
             pos += got
             let filled = carry + got

@@ -32,20 +32,21 @@ extension DataStore {
     /// The result equals `StudyProgress(entries: readReviews().entries, settings:)`, with the same warnings;
     /// its history is read from the log on demand.
     public func loadProgress(settings: Settings, rewriteAfterBytes: Int = 64 << 10) throws(StoreError) -> ProgressLoad {
-        guard let log = try LogFile.open(reviewsPath) else {
+        guard let log = try LogFile.open(logLayout(.reviews)) else {
             let p = StudyProgress(settings: settings, table: .empty, source: nil)
             return ProgressLoad(progress: p, warnings: [], source: .fullReplay(reason: "no reviews.jsonl"), snapshotWritten: false)
         }
-        let settingsHash = SnapshotFormat.settingsHash(settings)
+        // The files of other machines (if any) are part of the key: the snapshot of one layout is not used with another.
+        let settingsHash = log.layoutKey == 0 ? SnapshotFormat.settingsHash(settings) : FastHash.combine(SnapshotFormat.settingsHash(settings), log.layoutKey)
         var reason = "no snapshot"
         var carried: [LogWarning] = [] // a torn last line already set aside by an attempt that failed
         if let snap = SnapshotFile.open(snapshotPath) {
             let h = snap.header
             if h.settingsHash != settingsHash {
-                reason = "settings changed"
+                reason = log.layoutKey == 0 ? "settings changed" : "settings or another machine's log changed"
             } else if h.coveredLength > log.size {
                 reason = "reviews.jsonl is shorter than the snapshot"
-            } else if logFingerprint(fd: log.fd, length: h.coveredLength) != h.fingerprint {
+            } else if log.fingerprint(length: h.coveredLength) != h.fingerprint {
                 reason = "reviews.jsonl changed before the snapshot's end"
             } else if let loaded = try loadFromSnapshot(snap, log: log, settings: settings, settingsHash: settingsHash,
                                                         rewriteAfterBytes: rewriteAfterBytes, carried: &carried) {
@@ -56,7 +57,7 @@ extension DataStore {
         } else if FileIO.exists(snapshotPath) {
             reason = "snapshot is corrupt or from another version"
         }
-        let current = carried.isEmpty ? log : (try LogFile.open(reviewsPath) ?? log)
+        let current = carried.isEmpty ? log : (try LogFile.open(logLayout(.reviews)) ?? log)
         var loaded = try fullReplay(log: current, settings: settings, settingsHash: settingsHash, reason: reason)
         loaded.warnings += carried
         return loaded
@@ -108,12 +109,12 @@ extension DataStore {
         let scheduler = makeScheduler(settings)
         let buf = log.lines
         let scan = try log.scan(from: 0, to: log.size, firstLine: 1)
-        var warnings = problemWarnings(scan.problems)
-        let limit = try handleTornTail(scan, tailBytes: { off throws(StoreError) in try log.read(from: off, to: log.size)[...] },
+        var warnings = problemWarnings(scan.problems, log)
+        let limit = try handleTornTail(scan, log: log, tailBytes: { off throws(StoreError) in try log.read(from: off, to: log.size)[...] },
                                        end: log.size, warnings: &warnings)
         func done(_ r: FullResult, wrote: Bool) -> ProgressLoad {
             let table = CardTable(names: r.names, schedules: r.schedules, firsts: r.firsts)
-            let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .flat(table: table, starts: r.starts, offsets: r.offsets))
+            let source = LogHistorySource(layout: log.layout, limit: limit, offsets: .flat(table: table, starts: r.starts, offsets: r.offsets))
             return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
                                 warnings: warnings, source: .fullReplay(reason: reason), snapshotWritten: wrote)
         }
@@ -142,7 +143,7 @@ extension DataStore {
     private func writeSnapshot(log: LogFile, settingsHash: UInt64, coveredLength: Int, coveredLines: Int, cards: [SnapshotCard],
                                events: [Int], idIndex: [(hash: UInt64, offset: Int)], undone: [String],
                                problems: [LogLineProblem]) -> Bool {
-        guard let fingerprint = logFingerprint(fd: log.fd, length: coveredLength) else { return false }
+        guard let fingerprint = log.fingerprint(length: coveredLength) else { return false }
         var h = SnapshotHeader()
         h.settingsHash = settingsHash
         h.coveredLength = coveredLength
@@ -152,26 +153,31 @@ extension DataStore {
         return writeCacheFile(snapshotPath, bytes)
     }
 
-    private func problemWarnings(_ problems: [LogLineProblem]) -> [LogWarning] {
-        problems.map { LogWarning(file: "reviews.jsonl", line: $0.line, column: $0.column, message: "\($0.message) (line skipped)") }
+    private func problemWarnings(_ problems: [LogLineProblem], _ log: LogFile) -> [LogWarning] {
+        problems.map { p in
+            let at = log.locate(line: p.line)
+            return LogWarning(file: at.file, line: at.line, column: p.column, message: "\(p.message) (line skipped)")
+        }
     }
 
     /// A torn last line, as `readLog` handles it: ignored with a warning when read-only, else moved to
     /// `reviews.jsonl.torn`. Returns the length of the log that counts.
-    private func handleTornTail(_ scan: LogScan, tailBytes: (Int) throws(StoreError) -> ArraySlice<UInt8>, end: Int,
+    private func handleTornTail(_ scan: LogScan, log: LogFile, tailBytes: (Int) throws(StoreError) -> ArraySlice<UInt8>, end: Int,
                                 warnings: inout [LogWarning]) throws(StoreError) -> Int {
+        // Only the last file can end torn (another machine's file is read as if it ended with a newline).
         guard let torn = scan.tornTail else { return end }
-        let name = "reviews.jsonl"
+        let name = log.parts.last!.name
+        let local = log.locate(line: torn.line).line
         if isReadOnly {
-            warnings.append(LogWarning(file: name, line: torn.line, column: nil,
+            warnings.append(LogWarning(file: name, line: local, column: nil,
                                        message: "torn last line (\(torn.length) bytes, an interrupted write) ignored"))
         } else {
             do throws(StoreError) {
-                try setAsideTail(reviewsPath, tail: tailBytes(torn.offset), at: torn.offset)
-                warnings.append(LogWarning(file: name, line: torn.line, column: nil,
+                try setAsideTail(log.path, tail: tailBytes(torn.offset), at: torn.offset - log.lastStart)
+                warnings.append(LogWarning(file: name, line: local, column: nil,
                                            message: "torn last line (\(torn.length) bytes, an interrupted write) moved to \(name).torn"))
             } catch {
-                warnings.append(tornTailNotSetAside(name, line: torn.line, length: torn.length, error))
+                warnings.append(tornTailNotSetAside(name, line: local, length: torn.length, error))
             }
         }
         return torn.offset
@@ -185,25 +191,25 @@ extension DataStore {
                                   rewriteAfterBytes: Int, carried: inout [LogWarning]) throws(StoreError) -> ProgressLoad? {
         let h = snap.header
         let scheduler = makeScheduler(settings)
-        var warnings = problemWarnings(snap.problems)
+        var warnings = problemWarnings(snap.problems, log)
         let table = snap.table
         if log.size == h.coveredLength {
-            let source = LogHistorySource(path: reviewsPath, limit: log.size, offsets: .snapshot(snap, overrides: [:]))
+            let source = LogHistorySource(layout: log.layout, limit: log.size, offsets: .snapshot(snap, overrides: [:]))
             return ProgressLoad(progress: StudyProgress(settings: settings, table: table, source: source),
                                 warnings: warnings, source: .snapshot(tailLines: 0, rebuiltCards: 0), snapshotWritten: false)
         }
         let bytes = try log.read(from: h.coveredLength, to: log.size)
         return try bytes.withUnsafeBufferPointer { buf throws(StoreError) -> ProgressLoad? in
             let scan = LogScan.scan(buf, range: 0..<buf.count, fileOffset: h.coveredLength, firstLine: h.coveredLines + 1)
-            warnings += problemWarnings(scan.problems)
+            warnings += problemWarnings(scan.problems, log)
             var torn: [LogWarning] = []
-            let limit = try handleTornTail(scan, tailBytes: { ArraySlice(buf[($0 - h.coveredLength)...]) }, end: log.size, warnings: &torn)
+            let limit = try handleTornTail(scan, log: log, tailBytes: { ArraySlice(buf[($0 - h.coveredLength)...]) }, end: log.size, warnings: &torn)
             warnings += torn
             if !isReadOnly { carried = torn }
             var changed: [String: (schedule: CardSchedule?, first: Date?)] = [:]
             var tail = TailReplay(snap: snap, scan: scan, buffer: buf, log: log, limit: limit, scheduler: scheduler)
             guard tail.run(changed: &changed) else { return nil }
-            let source = LogHistorySource(path: reviewsPath, limit: limit, offsets: .snapshot(snap, overrides: tail.overrides))
+            let source = LogHistorySource(layout: log.layout, limit: limit, offsets: .snapshot(snap, overrides: tail.overrides))
             var wrote = false
             if canWriteCaches && (scan.completeEnd - h.coveredLength >= rewriteAfterBytes || tail.rebuilt > 0) {
                 // Merging reads the big sections whole: check them first (corrupt: replay everything instead).
@@ -271,7 +277,7 @@ extension DataStore {
         let oldCount = snap.header.eventCount
         let removed = tail.removedOffsets
         guard oldCount - removed.count + added.count == eventCount else { return false } // cannot happen: the counts agree
-        guard let fingerprint = logFingerprint(fd: log.fd, length: scan.completeEnd) else { return false }
+        guard let fingerprint = log.fingerprint(length: scan.completeEnd) else { return false }
         var h = SnapshotHeader()
         h.settingsHash = settingsHash
         h.coveredLength = scan.completeEnd
@@ -424,41 +430,6 @@ struct TailReplay {
     }
 }
 
-/// The review log, open for reading.
-final class LogFile: @unchecked Sendable {
-    let fd: Int32
-    let size: Int
-    let path: String
-
-    static func open(_ path: String) throws(StoreError) -> LogFile? {
-        guard let (fd, size) = try FileIO.openRegular(path) else { return nil }
-        return LogFile(fd: fd, size: size, path: path)
-    }
-
-    private init(fd: Int32, size: Int, path: String) { self.fd = fd; self.size = size; self.path = path }
-    deinit { close(fd) }
-
-    /// Bytes `from..<to`, read straight into one buffer.
-    func read(from: Int, to: Int) throws(StoreError) -> [UInt8] {
-        guard let b = preadAll(fd, at: from, count: to - from) else {
-            throw StoreError(.io, "cannot read \(path): \(errno == 0 ? "the file shrank while being read" : errnoText())")
-        }
-        return b
-    }
-
-    /// The line starting at `offset` (without its newline), reading no further than `limit`.
-    func line(at offset: Int, limit: Int) -> [UInt8]? {
-        var chunk = 256
-        while true {
-            let n = min(chunk, limit - offset)
-            guard n > 0, let b = preadAll(fd, at: offset, count: n) else { return nil }
-            if let k = b.firstIndex(of: 0x0A) { return Array(b[..<k]) }
-            if n < chunk { return b } // reached the limit: a last line without its newline
-            chunk *= 4
-        }
-    }
-}
-
 /// Reads reviews back from the log for the cards' histories (`StudyProgress.reviews`, `history`).
 final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
     enum Offsets {
@@ -466,11 +437,11 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
         case flat(table: CardTable, starts: [Int], offsets: [Int])
         case snapshot(SnapshotFile, overrides: [String: TailReplay.Override])
     }
-    let path: String
+    let layout: LogLayout
     let limit: Int
     let offsets: Offsets
 
-    init(path: String, limit: Int, offsets: Offsets) { self.path = path; self.limit = limit; self.offsets = offsets }
+    init(layout: LogLayout, limit: Int, offsets: Offsets) { self.layout = layout; self.limit = limit; self.offsets = offsets }
 
     private func lineOffsets(of card: String) -> [Int] {
         switch offsets {
@@ -502,7 +473,7 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
 
     func reviews(of card: String) -> [ReviewEvent] {
         guard offsetsAreSound else { return fallback()[card] ?? [] }
-        guard let log = try? LogFile.open(path) else { return [] }
+        guard let log = try? LogFile.open(layout) else { return [] }
         return lineOffsets(of: card).compactMap { off in
             guard let line = log.line(at: off, limit: limit), case let .review(r)? = try? LogEntry.decode(line: line[...]) else { return nil }
             return r
@@ -514,7 +485,7 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
         guard offsetsAreSound else { return fallback() }
         lock.lock(); defer { lock.unlock() }
         if let all = allCache { return all }
-        guard let log = try? LogFile.open(path), let bytes = try? log.read(from: 0, to: min(limit, log.size)) else { return [:] }
+        guard let log = try? LogFile.open(layout), let bytes = try? log.read(from: 0, to: min(limit, log.size)) else { return [:] }
         var out: [String: [ReviewEvent]] = [:]
         bytes.withUnsafeBufferPointer { buf in
             for card in cards {
@@ -541,7 +512,7 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let f = fallbackCache { return f }
         var entries: [LogEntry] = []
-        if let log = try? LogFile.open(path), let bytes = try? log.read(from: 0, to: min(limit, log.size)) {
+        if let log = try? LogFile.open(layout), let bytes = try? log.read(from: 0, to: min(limit, log.size)) {
             let lines = JSONLines(bytes)
             for (_, line) in lines.lines { if let e = try? LogEntry.decode(line: line) { entries.append(e) } }
             if let tail = lines.tail, let e = try? LogEntry.decode(line: tail) { entries.append(e) }

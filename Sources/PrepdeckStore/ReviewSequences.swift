@@ -3,10 +3,10 @@ import PrepdeckCore
 
 extension DataStore {
     /// Every card's effective ratings in replay order (undo lines and duplicate ids resolved as replay
-    /// resolves them; both modes), read from `reviews.jsonl` for the optimizer. Lines that do not parse are
+    /// resolves them; both modes), read from every machine's review log for the optimizer. Lines that do not parse are
     /// left out here; `doctor` and the loaders report them.
     public func reviewSequences() throws(StoreError) -> [[ReviewPoint]] {
-        guard let log = try LogFile.open(reviewsPath) else { return [] }
+        guard let log = try LogFile.open(logLayout(.reviews)) else { return [] }
         let scan = try log.scan(from: 0, to: log.size, firstLine: 1)
         let effective = EffectiveLog(scan, lines: log.lines)
         return (0..<scan.cards.count).compactMap { c in

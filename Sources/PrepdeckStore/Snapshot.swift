@@ -413,6 +413,11 @@ public func preadAll(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
 /// or replacing the covered part almost always does.
 /// `seed` keeps the fingerprints of different caches apart.
 public func logFingerprint(fd: Int32, length: Int, seed: UInt64 = 0xF1_6E_4B) -> UInt64? {
+    logFingerprint(length: length, seed: seed) { a, n in preadAll(fd, at: a, count: n) }
+}
+
+/// The same, reading through `read(offset, count)`.
+func logFingerprint(length: Int, seed: UInt64 = 0xF1_6E_4B, read: (Int, Int) -> [UInt8]?) -> UInt64? {
     var h = FastHash.combine(seed, UInt64(length))
     var windows = [(0, min(4096, length)), (max(0, length - 4096), length)]
     for k in 1...16 {
@@ -420,7 +425,7 @@ public func logFingerprint(fd: Int32, length: Int, seed: UInt64 = 0xF1_6E_4B) ->
         windows.append((p, min(p + 64, length)))
     }
     for (a, b) in windows {
-        guard let bytes = preadAll(fd, at: a, count: b - a) else { return nil }
+        guard let bytes = read(a, b - a) else { return nil }
         h = FastHash.combine(h, FastHash.hash(bytes))
     }
     return h

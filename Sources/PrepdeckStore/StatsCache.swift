@@ -15,20 +15,19 @@ extension DataStore {
     /// when some rated card is not in the catalogue); else every rating (`statsEvents`), writing a fresh tally
     /// for the next time when caches may be written.
     public func statsInput(settings: Settings, scheduler: any Scheduler, calendar: StudyCalendar, knownCards: Int?) throws(StoreError) -> StatsInput {
-        let key = StatsEvents.settingsKey(settings)
-        if let knownCards, let (fd, size) = try FileIO.openRegular(reviewsPath) {
-            defer { close(fd) }
-            if size >= StatsCache.minimumLog, let (covered, tally) = StatsCache.readTally(statsTallyPath, settings: key),
+        if let knownCards, let log = try LogFile.open(logLayout(.reviews)) {
+            let size = log.size
+            if size >= StatsCache.minimumLog, let (covered, tally) = StatsCache.readTally(statsTallyPath, settings: StatsCache.key(settings, log)),
                covered.length == size, tally.shift == StatsTally.shift(calendar), tally.cards == knownCards,
-               StatsCache.fingerprint(fd, length: size) == covered.fingerprint {
+               StatsCache.fingerprint(log, length: size) == covered.fingerprint {
                 return .tally(tally)
             }
         }
         let events = try statsEvents(settings: settings, scheduler: scheduler)
-        if canWriteCaches, let (fd, size) = try? FileIO.openRegular(reviewsPath) {
-            defer { close(fd) }
+        if canWriteCaches, let log = try? LogFile.open(logLayout(.reviews)) {
+            let size = log.size, key = StatsCache.key(settings, log)
             // Only for a log that ends with a whole line: the events are then exactly its ratings.
-            if size >= StatsCache.minimumLog, preadAll(fd, at: size - 1, count: 1) == [0x0A], let print = StatsCache.fingerprint(fd, length: size) {
+            if size >= StatsCache.minimumLog, log.bytes(at: size - 1, count: 1) == [0x0A], let print = StatsCache.fingerprint(log, length: size) {
                 let tally = StatsTally(events.grouped(), calendar: calendar)
                 StatsCache.writeTally(statsTallyPath, tally, settings: key, length: size, fingerprint: print)
             }
@@ -36,11 +35,11 @@ extension DataStore {
         return .events(events)
     }
 
-    /// Every effective rating of `reviews.jsonl`, for the Stats figures: from `stats-cache.bin` plus the
-    /// lines appended since, when it matches the log (kept fresh when caches may be written).
+    /// Every effective rating of the review log (every machine's), for the Stats figures: from `stats-cache.bin`
+    /// plus the lines appended since, when it matches the log (kept fresh when caches may be written).
     public func statsEvents(settings: Settings, scheduler: any Scheduler) throws(StoreError) -> StatsEvents {
-        try StatsCache.events(reviewsPath: reviewsPath, cachePath: statsCachePath, settings: settings, scheduler: scheduler,
-                              canWrite: canWriteCaches)
+        guard let log = try LogFile.open(logLayout(.reviews)) else { return StatsEvents() }
+        return try StatsCache.events(log: log, cachePath: statsCachePath, settings: settings, scheduler: scheduler, canWrite: canWriteCaches)
     }
 }
 
@@ -52,23 +51,28 @@ public enum StatsCache {
     static let minimumLog = 4 << 20
     static let rewriteAfter = 64 << 10
 
-    static func events(reviewsPath: String, cachePath: String, settings: Settings, scheduler: any Scheduler,
+    /// The settings key of the caches, with the layout of the log's files when there are several.
+    static func key(_ settings: Settings, _ log: LogFile) -> UInt64 {
+        let k = StatsEvents.settingsKey(settings)
+        return log.layoutKey == 0 ? k : FastHash.combine(k, log.layoutKey)
+    }
+
+    static func events(log: LogFile, cachePath: String, settings: Settings, scheduler: any Scheduler,
                        canWrite: Bool) throws(StoreError) -> StatsEvents {
-        guard let (fd, size) = try FileIO.openRegular(reviewsPath) else { return StatsEvents() }
-        defer { close(fd) }
-        let settingsKey = StatsEvents.settingsKey(settings)
+        let size = log.size
+        let settingsKey = key(settings, log)
         let useCache = size >= minimumLog
 
         // A cache that matches the log: read only what follows it.
         if useCache, var cached = read(cachePath), cached.key.settings == settingsKey, cached.key.coveredLength <= size,
-           let print = fingerprint(fd, length: cached.key.coveredLength), print == cached.key.fingerprint,
-           let tail = preadAll(fd, at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
+           let print = fingerprint(log, length: cached.key.coveredLength), print == cached.key.fingerprint,
+           let tail = log.bytes(at: cached.key.coveredLength, count: size - cached.key.coveredLength) {
             let key = cached.key
             var events = cached.events
             cached.events = StatsEvents() // the only reference left: merging appends in place
             let complete = (tail.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
             tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[..<complete]), scheduler: scheduler) }
-            if canWrite, complete >= rewriteAfter, let print = fingerprint(fd, length: key.coveredLength + complete) {
+            if canWrite, complete >= rewriteAfter, let print = fingerprint(log, length: key.coveredLength + complete) {
                 write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: key.coveredLength + complete, fingerprint: print))
             }
             tail.withUnsafeBufferPointer { events.merge(tail: UnsafeBufferPointer(rebasing: $0[complete...]), scheduler: scheduler) }
@@ -76,11 +80,11 @@ public enum StatsCache {
         }
 
         // The whole log.
-        return try withMappedFile(fd: fd, size: size, path: reviewsPath) { buffer in
+        return try log.withBytes { buffer in
             var complete = buffer.count
             while complete > 0 && buffer[complete - 1] != 0x0A { complete -= 1 }
             var events = StatsEvents(logBytes: UnsafeBufferPointer(rebasing: buffer[..<complete]), scheduler: scheduler)
-            if canWrite, useCache, let print = fingerprint(fd, length: complete) {
+            if canWrite, useCache, let print = fingerprint(log, length: complete) {
                 write(cachePath, events, StatsEvents.CacheKey(settings: settingsKey, coveredLength: complete, fingerprint: print))
             }
             events.merge(tail: UnsafeBufferPointer(rebasing: buffer[complete...]), scheduler: scheduler)
@@ -139,8 +143,8 @@ public enum StatsCache {
     }
 
     /// A fingerprint of the first `length` bytes (the snapshot's, with the stats cache's own seed).
-    static func fingerprint(_ fd: Int32, length: Int) -> UInt64? {
-        logFingerprint(fd: fd, length: length, seed: 0x57A7_F1)
+    static func fingerprint(_ log: LogFile, length: Int) -> UInt64? {
+        log.fingerprint(length: length, seed: 0x57A7_F1)
     }
 }
 

@@ -18,7 +18,7 @@ struct Prepdeck: ParsableCommand {
         version: "0.1.0",
         subcommands: [ListCommand.self, ShowCommand.self, TopicsCommand.self, StatsCommand.self, PlanCommand.self, ReadinessCommand.self, OptimizeCommand.self,
                       PracticeCommand.self, MockCommand.self, ReviewCommand.self, ImportCommand.self, ExportCommand.self,
-                      DoctorCommand.self]
+                      SyncCommand.self, DoctorCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a question bank, a progress export, cards (CSV, TSV) or an Anki package into the data directory.",
-        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing. A .csv, .tsv or .txt file (RFC 4180 quoting, multi-line fields; Anki's \"Notes in Plain Text\" export with its #separator, #html and #… column: lines) becomes a bank in DATA/banks/: the first column the prompt, the second the answer, a third the tags (or as --map or a header row says); importing it again updates its questions in place. An Anki package (.apkg, .colpkg) becomes a bank the same way (first field the prompt, second the answer, HTML as Markdown, one question per cloze, tags as topics); --with-history also brings its review log into reviews.jsonl."
+        discussion: "A bank (\"format\": \"prepdeck-bank\") is validated and kept in DATA/banks/, loaded beside the bundled bank. A progress export (\"format\": \"prepdeck-export\", from `prepdeck export --format json`) adds its reviews, answers and sessions; lines already present (same id) are skipped, so importing twice changes nothing. A .csv, .tsv or .txt file (RFC 4180 quoting, multi-line fields; Anki's \"Notes in Plain Text\" export with its #separator, #html and #… column: lines) becomes a bank in DATA/banks/: the first column the prompt, the second the answer, a third the tags (or as --map or a header row says); importing it again updates its questions in place. An Anki package (.apkg, .colpkg) becomes a bank the same way (first field the prompt, second the answer, HTML as Markdown, one question per cloze, tags as topics); --with-history also brings its review log into reviews.jsonl (reviews.DEVICE.jsonl on a machine that syncs)."
     )
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The file to import.") var file: String
@@ -121,7 +121,7 @@ struct ImportCommand: ParsableCommand {
                 }
                 // Everything is checked before anything is written: an import is all or nothing.
                 var reviews: [LogEntry] = []
-                var extra: [(path: String, id: String, line: String)] = []
+                var extra: [(kind: LogKind, id: String, line: String)] = []
                 func list(_ key: String) throws -> [JSONNode] {
                     guard let n = root[key] else { return [] }
                     guard let items = n.array else {
@@ -134,19 +134,19 @@ struct ImportCommand: ParsableCommand {
                         throw CLIError("\(file):\(item.position.line):\(error.column): \(error.message)", code: 65)
                     }
                 }
-                for (key, path) in [("answers", ctx.store.answersPath), ("sessions", ctx.store.sessionsPath)] {
+                for (key, kind) in [("answers", LogKind.answers), ("sessions", LogKind.sessions)] {
                     for item in try list(key) {
                         guard let id = item["id"]?.string, !id.isEmpty else {
                             throw CLIError("\(file):\(item.position.line):\(item.position.column): \(key) entry without an \"id\"", code: 65)
                         }
-                        extra.append((path, id, JSONWriter.write(item.value)))
+                        extra.append((kind, id, JSONWriter.write(item.value)))
                     }
                 }
                 var added = [try appendNewReviews(reviews, ctx: ctx), 0, 0]
-                for (k, path) in [ctx.store.answersPath, ctx.store.sessionsPath].enumerated() {
-                    let existing = Set(try ctx.store.readLog(path, decode: LogLineError.parse).items.compactMap { $0["id"]?.string })
-                    for e in extra where e.path == path && !existing.contains(e.id) {
-                        try ctx.store.appendLine(path, e.line)
+                for (k, kind) in [LogKind.answers, .sessions].enumerated() {
+                    let existing = Set(try ctx.store.readLogs(kind, decode: LogLineError.parse).items.compactMap { $0["id"]?.string })
+                    for e in extra where e.kind == kind && !existing.contains(e.id) {
+                        try ctx.store.append(kind, line: e.line)
                         added[k + 1] += 1
                     }
                 }
@@ -159,7 +159,7 @@ struct ImportCommand: ParsableCommand {
 }
 
 extension ImportCommand {
-    /// Appends the entries whose id is not in `reviews.jsonl` yet (importing twice adds nothing); their count.
+    /// Appends the entries whose id is in no review log yet (importing twice adds nothing); their count.
     func appendNewReviews(_ entries: [LogEntry], ctx: AppContext) throws -> Int {
         let known = Set(try ctx.store.readReviews().entries.map(\.id))
         var added = 0
@@ -263,7 +263,7 @@ extension ImportCommand {
                                                at: Date(timeIntervalSince1970: Double(r.id) / 1000), ms: max(0, r.timeMs), mode: .review)))
         }
         let added = try appendNewReviews(entries, ctx: ctx)
-        print("imported \(added) reviews from Anki's log" + (skipped > 0 ? " (\(skipped) left out: manual reschedules or cards of no note)" : "") + " into reviews.jsonl")
+        print("imported \(added) reviews from Anki's log" + (skipped > 0 ? " (\(skipped) left out: manual reschedules or cards of no note)" : "") + " into " + ((try? ctx.store.appendPath(.reviews)).map { ($0 as NSString).lastPathComponent } ?? "reviews.jsonl"))
     }
 }
 
@@ -316,14 +316,14 @@ struct ExportCommand: ParsableCommand {
             switch format {
             case .apkg: return
             case .md where session != nil:
-                let sessions = try ctx.store.readLog(ctx.store.sessionsPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
+                let sessions = try ctx.store.readLogs(.sessions) { (l: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
                     try SessionRecord.decode(try LogLineError.parse(l))
                 }
                 for w in sessions.warnings { warn(w.description) }
                 guard let rec = sessions.items.last(where: { $0.id == session }) else {
                     throw CLIError("no practice session with id '\(session!)' in sessions.jsonl", code: 66)
                 }
-                let answers = try ctx.store.readLog(ctx.store.answersPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
+                let answers = try ctx.store.readLogs(.answers) { (l: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
                     try AnswerRecord.decode(try LogLineError.parse(l))
                 }
                 for w in answers.warnings { warn(w.description) }
@@ -333,10 +333,10 @@ struct ExportCommand: ParsableCommand {
             case .json:
                 let (reviews, reviewWarnings) = try ctx.store.readReviews()
                 for w in reviewWarnings { warn(w.description + " (not exported)") }
-                func raw(_ path: String) throws -> [JSONNode] {
-                    try ctx.store.readLog(path, decode: LogLineError.parse).items
+                func raw(_ kind: LogKind) throws -> [JSONNode] {
+                    try ctx.store.readLogs(kind, decode: LogLineError.parse).items
                 }
-                let answers = try raw(ctx.store.answersPath), sessions = try raw(ctx.store.sessionsPath)
+                let answers = try raw(.answers), sessions = try raw(.sessions)
                 text = JSONWriter.write(.obj([
                     ("format", .string("prepdeck-export")), ("version", .int(1)),
                     ("exported_at", .string(RFC3339.format(now))),
@@ -432,17 +432,22 @@ struct DoctorCommand: ParsableCommand {
                 let s = try store.readSettings()
                 report(true, s.raw == nil ? "settings.json: absent (defaults)" : "settings.json: valid (scheduler \(s.settings.scheduler.rawValue))")
             } catch let error as StoreError { report(false, "\(error.message) — fix or delete the file; it is never overwritten") }
-            let (entries, warnings) = try store.readReviews()
-            for w in warnings {
-                let repaired = w.message.contains("moved to")
-                report(repaired, w.description + (repaired ? " (repaired)" : ""))
+            // Every machine's logs; only this machine's own are repaired.
+            func check<T>(_ kind: LogKind, _ decode: (ArraySlice<UInt8>) throws(LogLineError) -> T) throws {
+                let parts = store.logLayout(kind).parts
+                if parts.isEmpty { report(true, "\(kind.plainName): 0 lines readable") }
+                for part in parts {
+                    let r = try store.readLog(part.path, foreign: part.padded, decode: decode)
+                    for w in r.warnings {
+                        let repaired = w.message.contains("moved to")
+                        report(repaired, w.description + (repaired && kind == .reviews ? " (repaired)" : ""))
+                    }
+                    report(true, "\(part.name): \(r.items.count) lines readable" + (part.padded ? " (another machine's log, read as it is)" : ""))
+                }
             }
-            report(true, "reviews.jsonl: \(entries.count) lines readable")
-            for path in [store.answersPath, store.sessionsPath] {
-                let r = try store.readLog(path, decode: LogLineError.parse)
-                for w in r.warnings { report(w.message.contains("moved to"), w.description) }
-                report(true, "\((path as NSString).lastPathComponent): \(r.items.count) lines readable")
-            }
+            try check(.reviews) { (line: ArraySlice<UInt8>) throws(LogLineError) -> LogEntry in try LogEntry.decode(line: line) }
+            try check(.answers, LogLineError.parse)
+            try check(.sessions, LogLineError.parse)
             print(problems == 0 ? "\nall good" : "\n\(problems) problem(s) found")
             if problems > 0 { throw ExitCode(65) }
         }

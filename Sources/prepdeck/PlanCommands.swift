@@ -70,7 +70,7 @@ struct ReadinessCommand: ParsableCommand {
             guard let date = at ?? ctx.settings.interviewDate, let day = RFC3339.parseDay(date) else {
                 throw CLIError("no interview date: set one with prepdeck plan --interview YYYY-MM-DD (or pass --at YYYY-MM-DD)", code: 64)
             }
-            let answers = try ctx.store.readLog(ctx.store.answersPath) { (l: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
+            let answers = try ctx.store.readLogs(.answers) { (l: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
                 try AnswerRecord.decode(try LogLineError.parse(l))
             }
             for w in answers.warnings { warn(w.description) }

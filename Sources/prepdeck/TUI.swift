@@ -45,7 +45,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     var seed = SystemRandomNumberGenerator()
     model.random = SeededRandom(seed: seed.next())
     for id in ctx.store.draftIDs() { model.drafts[id] = ctx.store.readDraft(id) }
-    let answerLog = try ctx.store.readLog(ctx.store.answersPath) { (line: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
+    let answerLog = try ctx.store.readLogs(.answers) { (line: ArraySlice<UInt8>) throws(LogLineError) -> AnswerRecord in
         try AnswerRecord.decode(try LogLineError.parse(line))
     }
     for a in answerLog.items.reversed() { model.answers[a.card, default: []].append(a) }
@@ -55,7 +55,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     // frame is drawn (see the loop), ready long before the first answer is submitted.
     let graderReady = GraderAhead(glossary: model.glossary, questions: ctx.catalog.questions)
     model.makeGrader = { graderReady.wait() }
-    if let sessions = try? ctx.store.readLog(ctx.store.sessionsPath, decode: { (line: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
+    if let sessions = try? ctx.store.readLogs(.sessions, decode: { (line: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
         try SessionRecord.decode(try LogLineError.parse(line))
     }), let last = sessions.items.last(where: \.isMock) {
         model.previousMockCards = Set(last.items.map(\.card))
@@ -134,9 +134,9 @@ struct Runtime {
         do {
             switch effect {
             case .quit: return nil
-            case let .appendReview(line): try store.appendLine(store.reviewsPath, line)
-            case let .appendAnswer(line): try store.appendLine(store.answersPath, line)
-            case let .appendSession(line): try store.appendLine(store.sessionsPath, line)
+            case let .appendReview(line): try store.append(.reviews, line: line)
+            case let .appendAnswer(line): try store.append(.answers, line: line)
+            case let .appendSession(line): try store.append(.sessions, line: line)
             case let .saveDraft(card, text): try store.saveDraft(card, text: text)
             case let .writeFile(path, text): try FileIO.replace(path, Array(text.utf8))
             case let .saveSettings(settings): try store.writeSettings(settings)
