@@ -225,10 +225,11 @@ func tuiBench() throws {
     for s in childSteps { print(s.line(target: 100)) }
     print(firstFrame.line(target: 100))
     for s in [bankLoad, progressLoad, modelInit] + modelParts + [firstView] { print(s.line(target: 100)) }
-    print("Keys, update + view (target < 16 ms):")
-    for name in order { print(keys[name]!.line(target: 16)) }
-    var all = Samples("every key")
-    for name in order { all.values += keys[name]!.values }
+    print("Keys, update + view (target < 16 ms; the 1 MB paste < 50 ms, issue 10):")
+    let paste = "paste 1 MB into the editor"
+    for name in order { print(keys[name]!.line(target: name == paste ? 50 : 16)) }
+    var all = Samples("every key (the paste aside)")
+    for name in order where name != paste { all.values += keys[name]!.values }
     print(all.line(target: 16))
     if detail {
         print("Search, per prefix (matches):")

@@ -21,6 +21,9 @@ public struct TextEditor: Sendable, Equatable {
     private var cacheWidth = 0
     /// Words of each line, computed when first counted (kept beside `breakCache`, reset with it).
     private var wordsCache: [Int?] = [nil]
+    /// The UTF-8 of each line when it is known without encoding it (lines that came in as printable ASCII
+    /// through a paste or `setText`), so that the draft of a large paste is joined, not encoded again.
+    private var bytesCache: [[UInt8]?] = [nil]
 
     private struct State: Sendable, Equatable {
         var lines: [[Character]]
@@ -31,6 +34,7 @@ public struct TextEditor: Sendable, Equatable {
         var breaks: [[Int]?]
         var breakWidth: Int
         var words: [Int?]
+        var bytes: [[UInt8]?]
     }
     private enum Group: Sendable, Equatable { case typing, spaces, deleting }
 
@@ -51,8 +55,10 @@ public struct TextEditor: Sendable, Equatable {
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity(lines.reduce(lines.count) { $0 + $1.count })
+        let known = bytesCache.count == lines.count
         for (k, line) in lines.enumerated() {
             if k > 0 { out.append(0x0A) }
+            if known, let b = bytesCache[k] { out.append(contentsOf: b); continue }
             for c in line {
                 // (A line holds no LF, so an ASCII value of LF is the CR LF pair.)
                 if let a = c.asciiValue, a != 0x0A { out.append(a) } else { out.append(contentsOf: c.utf8) }
@@ -90,10 +96,16 @@ public struct TextEditor: Sendable, Equatable {
     /// Replaces the whole text (one undo step); the cursor goes to the end.
     public mutating func setText(_ text: String) {
         begin(nil)
-        lines = splitLines(text)
+        let split = splitMeasured(text, width: width)
+        lines = split.lines
         row = lines.count - 1
         col = lines[row].count
-        changed(all: true)
+        breakCache = split.breaks
+        cacheWidth = width
+        wordsCache = split.words
+        bytesCache = split.bytes
+        version += 1
+        countWords()
     }
 
     /// Sets the area the editor is drawn in (wrapping and scrolling depend on it).
@@ -176,6 +188,7 @@ public struct TextEditor: Sendable, Equatable {
         lines.insert(rest, at: row + 1)
         breakCache.insert(nil, at: row + 1)
         if wordsCache.count == lines.count - 1 { wordsCache.insert(nil, at: row + 1) }
+        if bytesCache.count == lines.count - 1 { bytesCache.insert(nil, at: row + 1) }
         row += 1
         col = 0
         preferredX = nil
@@ -185,7 +198,10 @@ public struct TextEditor: Sendable, Equatable {
 
     /// Inserts text with line breaks at the cursor, in O(length).
     private mutating func insertRaw(_ t: String) {
-        let parts = splitLines(t)
+        // The lines in between are measured while they are split (from their bytes, when ASCII).
+        if cacheWidth != width { breakCache = Array(repeating: nil, count: lines.count); cacheWidth = width }
+        let split = splitMeasured(t, width: width)
+        let parts = split.lines
         let tail = Array(lines[row][col...])
         lines[row].removeSubrange(col...)
         lines[row].append(contentsOf: parts[0])
@@ -199,10 +215,10 @@ public struct TextEditor: Sendable, Equatable {
         col = newLines[newLines.count - 1].count
         newLines[newLines.count - 1].append(contentsOf: tail)
         lines.insert(contentsOf: newLines, at: row + 1)
-        breakCache.insert(contentsOf: Array(repeating: nil, count: newLines.count), at: row + 1)
-        if wordsCache.count == lines.count - newLines.count {
-            wordsCache.insert(contentsOf: Array(repeating: nil, count: newLines.count), at: row + 1)
-        }
+        // The last new line took the tail: its measures are made again (changed below).
+        breakCache.insert(contentsOf: split.breaks[1...], at: row + 1)
+        if wordsCache.count == lines.count - newLines.count { wordsCache.insert(contentsOf: split.words[1...], at: row + 1) }
+        if bytesCache.count == lines.count - newLines.count { bytesCache.insert(contentsOf: split.bytes[1...], at: row + 1) }
         changed(line: row)
         row += newLines.count
         changed(line: row)
@@ -219,6 +235,7 @@ public struct TextEditor: Sendable, Equatable {
             let line = lines.remove(at: row)
             breakCache.remove(at: row)
             if row < wordsCache.count { wordsCache.remove(at: row) }
+            if row < bytesCache.count { bytesCache.remove(at: row) }
             row -= 1
             col = lines[row].count
             lines[row].append(contentsOf: line)
@@ -236,6 +253,7 @@ public struct TextEditor: Sendable, Equatable {
             let next = lines.remove(at: row + 1)
             breakCache.remove(at: row + 1)
             if row + 1 < wordsCache.count { wordsCache.remove(at: row + 1) }
+            if row + 1 < bytesCache.count { bytesCache.remove(at: row + 1) }
             lines[row].append(contentsOf: next)
         }
         changed(line: row)
@@ -245,7 +263,7 @@ public struct TextEditor: Sendable, Equatable {
     // MARK: Undo
 
     private var state: State {
-        State(lines: lines, row: row, col: col, breaks: breakCache, breakWidth: cacheWidth, words: wordsCache)
+        State(lines: lines, row: row, col: col, breaks: breakCache, breakWidth: cacheWidth, words: wordsCache, bytes: bytesCache)
     }
 
     /// Starts a new undo group (saving the state before the change).
@@ -282,6 +300,7 @@ public struct TextEditor: Sendable, Equatable {
         let keep = s.breaks.count == lines.count && s.breakWidth == cacheWidth
         breakCache = keep ? s.breaks : Array(repeating: nil, count: lines.count)
         wordsCache = s.words.count == lines.count ? s.words : Array(repeating: nil, count: lines.count)
+        bytesCache = s.bytes.count == lines.count ? s.bytes : Array(repeating: nil, count: lines.count)
         version += 1
         countWords()
     }
@@ -289,6 +308,7 @@ public struct TextEditor: Sendable, Equatable {
     private mutating func changed(line: Int) {
         if line < breakCache.count { breakCache[line] = nil }
         if line < wordsCache.count { wordsCache[line] = nil }
+        if line < bytesCache.count { bytesCache[line] = nil }
         version += 1
         countWords()
     }
@@ -296,6 +316,7 @@ public struct TextEditor: Sendable, Equatable {
     private mutating func changed(all: Bool) {
         breakCache = Array(repeating: nil, count: lines.count)
         wordsCache = Array(repeating: nil, count: lines.count)
+        bytesCache = Array(repeating: nil, count: lines.count)
         version += 1
         countWords()
     }
@@ -357,15 +378,32 @@ public struct TextEditor: Sendable, Equatable {
         return b
     }
 
+    /// How many visual rows line `i` takes (read from the cache in place: no copy of its breaks).
+    mutating func rows(_ i: Int) -> Int {
+        if cacheWidth == width, breakCache.count == lines.count, let n = breakCache[i]?.count { return n }
+        return breaks(i).count
+    }
+
     static func computeBreaks(_ line: [Character], width: Int) -> [Int] {
+        computeBreaks(count: line.count, width: width, cell: { TextEditor.cellWidth(line[$0]) }, isSpace: { line[$0] == " " })
+    }
+
+    /// The same for a line of printable ASCII given as bytes (one cell each).
+    static func computeBreaks(ascii line: UnsafeBufferPointer<UInt8>, width: Int) -> [Int] {
+        if line.count <= width { return [0] }
+        return computeBreaks(count: line.count, width: width, cell: { _ in 1 }, isSpace: { line[$0] == 0x20 })
+    }
+
+    /// Rows start after the last space that fits (or mid-word when none does).
+    @inline(__always)
+    static func computeBreaks(count: Int, width: Int, cell: (Int) -> Int, isSpace: (Int) -> Bool) -> [Int] {
         var starts = [0]
         var w = 0
         var lastSpace: Int?
         var k = 0
         var rowStart = 0
-        while k < line.count {
-            let c = line[k]
-            let cw = TextEditor.cellWidth(c)
+        while k < count {
+            let cw = cell(k)
             if w + cw > width && k > rowStart {
                 // Break after the last space of the row when there is one, else here.
                 let at = (lastSpace.map { $0 + 1 > rowStart ? $0 + 1 : nil } ?? nil) ?? k
@@ -376,7 +414,7 @@ public struct TextEditor: Sendable, Equatable {
                 k = at
                 continue
             }
-            if c == " " { lastSpace = k }
+            if isSpace(k) { lastSpace = k }
             w += cw
             k += 1
         }
@@ -385,14 +423,14 @@ public struct TextEditor: Sendable, Equatable {
 
     mutating func totalRows() -> Int {
         var n = 0
-        for i in lines.indices { n += breaks(i).count }
+        for i in lines.indices { n += rows(i) }
         return n
     }
 
     /// The cursor's visual row (from the top of the text) and cell column.
     mutating func cursorVisual() -> (row: Int, x: Int) {
         var vr = 0
-        for i in 0..<row { vr += breaks(i).count }
+        for i in 0..<row { vr += rows(i) }
         let b = breaks(row)
         var r = 0
         while r + 1 < b.count && b[r + 1] <= col { r += 1 }
@@ -414,6 +452,8 @@ public struct TextEditor: Sendable, Equatable {
     mutating func position(ofVisualRow target: Int, x: Int) -> (Int, Int) {
         var vr = 0
         for i in lines.indices {
+            let n = rows(i)
+            if target >= vr + n { vr += n; continue }
             let b = breaks(i)
             if target < vr + b.count {
                 let r = target - vr
@@ -455,8 +495,9 @@ public struct TextEditor: Sendable, Equatable {
         var vr = 0
         var y = r.y
         outer: for i in lines.indices {
+            let n = rows(i)
+            if vr + n <= scroll { vr += n; continue }
             let b = breaks(i)
-            if vr + b.count <= scroll { vr += b.count; continue }
             for k in b.indices {
                 if vr < scroll { vr += 1; continue }
                 if y >= r.maxY { break outer }
@@ -474,12 +515,22 @@ public struct TextEditor: Sendable, Equatable {
     }
 }
 
-func splitLines(_ text: String) -> [[Character]] {
-    // Lines are cut at LF bytes (a CR LF pair is one line break, as it is one Character); a line of ASCII is
-    // made byte by byte, which skips the grapheme breaking a megabyte paste would otherwise pay for.
+/// The lines of a text with what the editor measures of each (wrap points at `width`, words, UTF-8),
+/// known from the bytes for a line of printable ASCII, nil (measured later) for any other.
+struct SplitText {
+    var lines: [[Character]] = []
+    var breaks: [[Int]?] = []
+    var words: [Int?] = []
+    var bytes: [[UInt8]?] = []
+}
+
+/// The 95 printable ASCII characters, made once (a `Character` from a byte costs more than the copy).
+private let printableASCII: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+
+func splitMeasured(_ text: String, width: Int) -> SplitText {
     var text = text
-    return text.withUTF8 { u -> [[Character]] in
-        var out: [[Character]] = []
+    return text.withUTF8 { u -> SplitText in
+        var out = SplitText()
         var start = 0
         while true {
             var end = start
@@ -487,10 +538,20 @@ func splitLines(_ text: String) -> [[Character]] {
             var stop = end
             if end < u.count && stop > start && u[stop - 1] == 0x0D { stop -= 1 }
             let bytes = UnsafeBufferPointer(rebasing: u[start..<stop])
-            if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-                out.append(bytes.map { Character(Unicode.Scalar($0)) })
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+                out.lines.append(bytes.map { printableASCII[Int($0)] })
+                out.breaks.append(TextEditor.computeBreaks(ascii: bytes, width: width))
+                var n = 0, inWord = false
+                for b in bytes { if b == 0x20 { inWord = false } else if !inWord { inWord = true; n += 1 } }
+                out.words.append(n)
+                out.bytes.append(Array(bytes))
             } else {
-                out.append(Array(String(decoding: bytes, as: UTF8.self)))
+                let line: [Character] = bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) ? bytes.map { Character(Unicode.Scalar($0)) }
+                    : Array(String(decoding: bytes, as: UTF8.self))
+                out.lines.append(line)
+                out.breaks.append(nil)
+                out.words.append(nil)
+                out.bytes.append(nil)
             }
             guard end < u.count else { break }
             start = end + 1

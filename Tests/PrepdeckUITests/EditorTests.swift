@@ -149,6 +149,7 @@ import PrepdeckCore
     }
 
     @Test func linesSplitAtLFAndCRLFOnly() {
+        func splitLines(_ t: String) -> [[Character]] { splitMeasured(t, width: 80).lines }
         #expect(splitLines("a\r\nb\rc\nü\r\n") == [["a"], ["b", "\r", "c"], ["ü"], []])
         #expect(splitLines("") == [[]] && splitLines("\n") == [[], []])
         #expect(splitLines("e\u{301}x\n👍🏽") == [["e\u{301}", "x"], ["👍🏽"]])
@@ -174,17 +175,22 @@ import PrepdeckCore
         let keys: [Key] = [.char("a"), .char("b"), .char(" "), .enter, .backspace, .delete, .left, .right, .up, .down, .home, .end]
         for step in 0..<3000 {
             switch rng.next() % 20 {
-            case 0: e.paste(rng.next() % 2 == 0 ? "pasted words here\nand  a second\n\nline " : "日本語の テキスト é\u{301} 👍🏽 wide\nnext")
+            case 0:
+                let pastes = ["pasted words here\nand  a second\n\nline ", "日本語の テキスト é\u{301} 👍🏽 wide\nnext",
+                              "x\n" + String(repeating: "a long ascii line that wraps ", count: 3) + "\nnospacesatallinthislinewhichwrapsmidword\n\u{7F}ctl\nend"]
+                e.paste(pastes[Int(rng.next() % 3)])
             case 3: e.resize(width: 10 + Int(rng.next() % 30), height: 8)
             case 1: e.undo()
             case 2: e.redo()
             default: _ = e.handle(keys[Int(rng.next() % UInt64(keys.count))])
             }
             #expect(e.wordCount == truth(e.text), "step \(step)")
-            // The wrap kept per line (across undo and redo too) is the wrap of the text measured afresh.
-            var fresh = TextEditor(text: e.text)
-            fresh.resize(width: e.width, height: 8)
-            #expect(e.totalRows() == fresh.totalRows(), "step \(step)")
+            // The wrap kept per line (across undo and redo too, measured from bytes for pasted ASCII) is the
+            // wrap of each line's characters measured afresh; the text kept as bytes is the characters' text.
+            let width = e.width
+            #expect(e.totalRows() == e.lines.reduce(0) { $0 + TextEditor.computeBreaks($1, width: width).count }, "step \(step)")
+            for i in e.lines.indices where step % 50 == 0 { #expect(e.breaks(i) == TextEditor.computeBreaks(e.lines[i], width: width), "step \(step) line \(i)") }
+            #expect(e.text == e.lines.map { String($0) }.joined(separator: "\n"), "step \(step)")
         }
     }
 }
