@@ -143,48 +143,6 @@ public struct CardInterner: Sendable {
     }
 }
 
-/// An open-addressing table from 64-bit hashes to record indices. A slot keeps the hash's top 32 bits and
-/// the value (8 bytes, so a million entries fit in 16 MB); the caller confirms a candidate (its full hash,
-/// then its bytes).
-struct HashSlots {
-    private struct Slot { var tag: UInt32; var value: Int32 }
-    private var slots: [Slot]
-    private let mask: Int
-
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = [Slot](repeating: Slot(tag: 0, value: -1), count: size)
-        mask = size - 1
-    }
-
-    /// The first value with this hash for which `match` holds.
-    func first(_ h: UInt64, where match: (Int32) -> Bool) -> Int32? {
-        var k = Int(truncatingIfNeeded: h) & mask
-        let tag = UInt32(truncatingIfNeeded: h >> 32)
-        while true {
-            let s = slots[k]
-            if s.value < 0 { return nil }
-            if s.tag == tag && match(s.value) { return s.value }
-            k = (k + 1) & mask
-        }
-    }
-
-    /// Inserts unless a matching value exists; returns the existing value, or nil when inserted.
-    mutating func insertIfAbsent(_ h: UInt64, _ value: Int32, equal: (Int32) -> Bool) -> Int32? {
-        var k = Int(truncatingIfNeeded: h) & mask
-        let tag = UInt32(truncatingIfNeeded: h >> 32)
-        while true {
-            let s = slots[k]
-            if s.value < 0 { break }
-            if s.tag == tag && equal(s.value) { return s.value }
-            k = (k + 1) & mask
-        }
-        slots[k] = Slot(tag: tag, value: value)
-        return nil
-    }
-}
-
 /// The records of a byte range of `reviews.jsonl`, with the lines that could not be read.
 public struct LogScan: Sendable {
     public var records: [LogRecord] = []
@@ -436,66 +394,57 @@ public struct EffectiveLog: Sendable {
     }
 
     /// `lines` reads the scanned lines back, to confirm equal id hashes.
-    public init<L: LogLines>(_ scan: LogScan, lines buffer: L, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// `parallelFrom`: the number of records from which `workers` threads share the work (tests lower it).
+    public init<L: LogLines>(_ scan: LogScan, lines buffer: L, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                             parallelFrom: Int = 100_000) {
         let recs = scan.records
         var undoRecords: [Int32] = []
         for (k, r) in recs.enumerated() where r.isUndo { undoRecords.append(Int32(k)) }
-        var undone = HashSlots(capacity: max(16, undoRecords.count))
-        for u in undoRecords {
-            let h = recs[Int(u)].idHash
-            _ = undone.insertIfAbsent(h, u) { recs[Int($0)].idHash == h && scan.sameKey(Int($0), Int(u), in: buffer) }
-        }
-        var accepted = [Bool](repeating: false, count: recs.count)
-        let anyUndo = !undoRecords.isEmpty
-        // Each worker owns the ids whose hash falls in its share of the hash space (equal ids have equal
-        // hashes), so the first of each id in log order is found with no shared table.
-        let shares = recs.count >= 100_000 ? max(1, min(workers, 8)) : 1
-        let undoneShared = UnsafeShared(value: undone), scanShared = UnsafeShared(value: scan)
-        accepted.withUnsafeMutableBufferPointer { out in
-            let o = UnsafeShared(value: out), lines = UnsafeShared(value: buffer)
-            DispatchQueue.concurrentPerform(iterations: shares) { share in
-                let recs = scanShared.value.records
-                var seen = HashSlots(capacity: recs.count / shares + 16)
-                for k in 0..<recs.count {
-                    let r = recs[k]
-                    let h = r.idHash
-                    if r.isUndo || (shares > 1 && Int(h % UInt64(shares)) != share) { continue }
-                    let same = { (v: Int32) in recs[Int(v)].idHash == h && scanShared.value.sameKey(Int(v), k, in: lines.value) }
-                    if anyUndo, undoneShared.value.first(h, where: same) != nil { continue }
-                    if seen.insertIfAbsent(h, Int32(k), equal: same) != nil { continue }
-                    o.value[k] = true
-                }
-            }
-        }
+        let accepted = EffectiveLog.firstOfEachID(scan, lines: buffer, workers: workers, parallelFrom: parallelFrom)
         var counts = [Int](repeating: 0, count: scan.cards.count + 1)
         for k in 0..<recs.count where accepted[k] { counts[Int(recs[k].card) + 1] += 1 }
         for c in 0..<scan.cards.count { counts[c + 1] += counts[c] }
-        var fill = counts
         let total = counts[scan.cards.count]
         var grouped = [Int32](repeating: 0, count: total)
         var times = [Date](repeating: Date(timeIntervalSince1970: 0), count: total)
         var ratings = [Rating](repeating: .good, count: total)
-        for k in 0..<recs.count where accepted[k] {
-            let r = recs[k]
-            let c = Int(r.card)
-            let at = fill[c]
-            grouped[at] = Int32(k)
-            times[at] = r.at
-            ratings[at] = r.rating
-            fill[c] = at + 1
-        }
-        // Stable by time: most cards are already in order.
-        for c in 0..<scan.cards.count {
-            let lo = counts[c], hi = counts[c + 1]
-            var sorted = true
-            var k = lo + 1
-            while k < hi { if times[k] < times[k - 1] { sorted = false; break }; k += 1 }
-            if !sorted {
-                let order = (lo..<hi).sorted { a, b in times[a] != times[b] ? times[a] < times[b] : grouped[a] < grouped[b] }
-                let g = order.map { grouped[$0] }, t = order.map { times[$0] }, rt = order.map { ratings[$0] }
-                grouped.replaceSubrange(lo..<hi, with: g)
-                times.replaceSubrange(lo..<hi, with: t)
-                ratings.replaceSubrange(lo..<hi, with: rt)
+        // Each thread places the records of its own range of cards (reading every record, writing only its
+        // cards' slots), then sorts those cards' reviews by time, stably (most are already in order).
+        let cardCount = scan.cards.count
+        let threads = recs.count >= parallelFrom ? max(1, min(workers, 8)) : 1
+        let input = UnsafeShared(value: (recs, accepted, counts))
+        grouped.withUnsafeMutableBufferPointer { gp in
+            times.withUnsafeMutableBufferPointer { tp in
+                ratings.withUnsafeMutableBufferPointer { rp in
+                    let out = UnsafeShared(value: (gp, tp, rp))
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let (recs, accepted, counts) = input.value
+                        let (grouped, times, ratings) = out.value
+                        let first = cardCount * t / threads, last = cardCount * (t + 1) / threads
+                        var fill = Array(counts[first..<last])
+                        for k in 0..<recs.count where accepted[k] {
+                            let r = recs[k]
+                            let c = Int(r.card)
+                            guard c >= first && c < last else { continue }
+                            let at = fill[c - first]
+                            grouped[at] = Int32(k)
+                            times[at] = r.at
+                            ratings[at] = r.rating
+                            fill[c - first] = at + 1
+                        }
+                        for c in first..<last {
+                            let lo = counts[c], hi = counts[c + 1]
+                            var sorted = true
+                            var k = lo + 1
+                            while k < hi { if times[k] < times[k - 1] { sorted = false; break }; k += 1 }
+                            if !sorted {
+                                let order = (lo..<hi).sorted { a, b in times[a] != times[b] ? times[a] < times[b] : grouped[a] < grouped[b] }
+                                let g = order.map { grouped[$0] }, tm = order.map { times[$0] }, rt = order.map { ratings[$0] }
+                                for j in 0..<order.count { grouped[lo + j] = g[j]; times[lo + j] = tm[j]; ratings[lo + j] = rt[j] }
+                            }
+                        }
+                    }
+                }
             }
         }
         starts = counts
@@ -503,6 +452,83 @@ public struct EffectiveLog: Sendable {
         self.times = times
         self.ratings = ratings
         self.undoRecords = undoRecords
+    }
+
+    /// Which records count: review lines whose id no undo line names and that are the first with their id
+    /// (in log order). The records are first spread into 256 partitions by their id hash's top byte, each
+    /// partition keeping log order, as 8-byte entries (the hash's low 32 bits, the record index); each partition
+    /// is then resolved with a table small enough to stay in cache, on `workers` threads. Equal ids have equal
+    /// hashes, so they meet in one partition; a candidate is confirmed by its full hash, then its bytes.
+    static func firstOfEachID<L: LogLines>(_ scan: LogScan, lines: L, workers: Int, parallelFrom: Int) -> [Bool] {
+        let recs = scan.records
+        let parts = 256
+        var starts = [Int](repeating: 0, count: parts + 1)
+        for r in recs { starts[Int(r.idHash >> 56) + 1] += 1 }
+        for p in 0..<parts { starts[p + 1] += starts[p] }
+        var entries = [UInt64](repeating: 0, count: recs.count)
+        var fill = starts
+        for (k, r) in recs.enumerated() {
+            let p = Int(r.idHash >> 56)
+            // The tag (the hash's low 32 bits, its top bit set so that no entry is 0, the empty slot), whether
+            // it is an undo line (bit 31), the record index.
+            entries[fill[p]] = (r.idHash << 32) | (1 << 63) | (r.isUndo ? 1 << 31 : 0) | UInt64(UInt32(k))
+            fill[p] += 1
+        }
+        var accepted = [Bool](repeating: false, count: recs.count)
+        let biggest = (0..<parts).reduce(0) { max($0, starts[$1 + 1] - starts[$1]) }
+        let threads = recs.count >= parallelFrom ? max(1, min(workers, 8)) : 1
+        let shared = UnsafeShared(value: (scan, lines, entries, starts))
+        accepted.withUnsafeMutableBufferPointer { out in
+            let o = UnsafeShared(value: out)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let (scan, lines, entries, starts) = shared.value
+                let recs = scan.records
+                var size = 16
+                while size < biggest * 2 { size <<= 1 }
+                // Slots: the entry (tag and record index), 0 for empty (an entry is never 0: see below).
+                var seen = [UInt64](repeating: 0, count: size), undone = [UInt64](repeating: 0, count: size)
+                @inline(__always) func same(_ a: UInt64, _ b: UInt64) -> Bool {
+                    let x = Int(UInt32(truncatingIfNeeded: a) & 0x7FFF_FFFF), y = Int(UInt32(truncatingIfNeeded: b) & 0x7FFF_FFFF)
+                    return a >> 32 == b >> 32 && recs[x].idHash == recs[y].idHash && scan.sameKey(x, y, in: lines)
+                }
+                @inline(__always) func find(_ table: [UInt64], _ e: UInt64, _ mask: Int) -> (found: Bool, slot: Int) {
+                    var k = Int(truncatingIfNeeded: e >> 32) & mask
+                    while true {
+                        let v = table[k]
+                        if v == 0 { return (false, k) }
+                        if same(v, e) { return (true, k) }
+                        k = (k + 1) & mask
+                    }
+                }
+                var p = t
+                while p < parts {
+                    let lo = starts[p], hi = starts[p + 1]
+                    var n = 16
+                    while n < (hi - lo) * 2 { n <<= 1 }
+                    let mask = n - 1
+                    for k in 0..<n { seen[k] = 0; undone[k] = 0 }
+                    var anyUndo = false
+                    for j in lo..<hi where entries[j] & (1 << 31) != 0 {
+                        let e = entries[j]
+                        let (found, slot) = find(undone, e, mask)
+                        if !found { undone[slot] = e }
+                        anyUndo = true
+                    }
+                    for j in lo..<hi {
+                        let e = entries[j]
+                        if e & (1 << 31) != 0 { continue }
+                        let k = Int(UInt32(truncatingIfNeeded: e))
+                        if anyUndo && find(undone, e, mask).found { continue }
+                        let (found, slot) = find(seen, e, mask)
+                        if found { continue }
+                        seen[slot] = e
+                        o.value[k] = true
+                    }
+                    p += threads
+                }
+            }
+        }
+        return accepted
     }
 }
 
@@ -528,10 +554,10 @@ public struct ReplayedCards: Sendable {
                 DispatchQueue.concurrentPerform(iterations: parts) { p in
                     for c in (count * p / parts)..<(count * (p + 1) / parts) {
                         var card = CardSchedule()
-                        let name = names.value[c]
                         let lo = eff.value.starts[c], hi = eff.value.starts[c + 1]
+                        let seed = FuzzSeed(cardID: names.value[c]) // once a card, not once a rating
                         for k in lo..<hi {
-                            card = scheduler.review(card, cardID: name, rating: eff.value.ratings[k], at: eff.value.times[k])
+                            card = scheduler.review(card, seed: seed, rating: eff.value.ratings[k], at: eff.value.times[k])
                         }
                         o.value[c] = card
                         if hi > lo { f.value[c] = eff.value.times[lo] }

@@ -157,32 +157,14 @@ private struct ReviewLineScanner {
         return true
     }
 
-    /// Whether every byte of the line is printable ASCII other than the backslash (no escapes, no control
-    /// characters, nothing to decode), checked 8 bytes at a time (the classic has-zero / has-less-than tests,
-    /// exact for "is there such a byte").
-    func isPlainASCII() -> Bool {
-        guard let base = b.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var k = 0
-        var bad: UInt64 = 0
-        while k + 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            let y = x ^ (ones &* 0x5C)
-            bad |= x | ((x &- ones &* 0x20) & ~x) | ((y &- ones) & ~y)
-            k += 8
-        }
-        if bad & highs != 0 { return false }
-        while k < n { let c = b[k]; if c < 0x20 || c >= 0x80 || c == 0x5C { return false }; k += 1 }
-        return true
-    }
-
     /// The line exactly as prepdeck writes it (`LogEntry.jsonLine`: keys in its order, no spaces, plain ASCII):
     /// read without the general scanner's per-key work. Anything else gives nil, and `scan()` reads the line,
     /// with the same result for every line this accepts. Works on a local pointer and index (the hot loop of
     /// a full replay).
     func canonical() -> RawLogLine? {
-        guard n >= 32, let p = b.baseAddress, p[n - 1] == 0x7D, isPlainASCII() else { return nil }
+        // Outside its strings such a line is all fixed text and digits, matched exactly below; so the strings'
+        // bytes are the only ones that must be checked to be plain ASCII (`quoted()` does, as it finds their end).
+        guard n >= 32, let p = b.baseAddress, p[n - 1] == 0x7D else { return nil }
         var i = 0
         @inline(__always) func literal(_ w: StaticString) -> Bool {
             let len = w.utf8CodeUnitCount
@@ -194,9 +176,32 @@ private struct ReviewLineScanner {
             return true
         }
         // A string's content up to the next quote (the line has no escapes); the index ends past the quote.
+        // nil when the content has a byte that is not printable ASCII or is a backslash (`isPlainASCII`'s test).
         @inline(__always) func quoted() -> Range<Int>? {
             let start = i
-            while i < n && p[i] != 0x22 { i += 1 }
+            // Eight bytes at a time. The lowest byte flagged by the zero-byte test of `word ^ 0x22…` is exactly
+            // the first quote (a borrow only ever flags bytes above a true zero); likewise the lowest byte flagged
+            // by the bad-byte tests is a bad byte, so a flag below the quote means one in the content.
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= n {
+                let x = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let q = x ^ (ones &* 0x22), y = x ^ (ones &* 0x5C)
+                let bad = (x | ((x &- ones &* 0x20) & ~x) | ((y &- ones) & ~y)) & highs
+                let t = (q &- ones) & ~q & highs
+                if t != 0 {
+                    let at = t.trailingZeroBitCount // the quote byte's high bit
+                    if bad & ((UInt64(1) << at) &- 1) != 0 { return nil }
+                    i += at >> 3
+                    break
+                }
+                if bad != 0 { return nil }
+                i += 8
+            }
+            while i < n && p[i] != 0x22 {
+                let c = p[i]
+                if c < 0x20 || c >= 0x80 || c == 0x5C { return nil }
+                i += 1
+            }
             guard i < n else { return nil }
             i += 1
             return start..<(i - 1)

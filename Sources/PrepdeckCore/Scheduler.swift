@@ -23,17 +23,23 @@ public struct CardSchedule: Sendable, Equatable {
 }
 
 public protocol Scheduler: Sendable {
-    /// The schedule after rating `card` (id `cardID`) with `rating` at `now`.
-    func review(_ card: CardSchedule, cardID: String, rating: Rating, at now: Date) -> CardSchedule
+    /// The schedule after rating `card` (its fuzz seed `seed`, made from its id) with `rating` at `now`.
+    func review(_ card: CardSchedule, seed: FuzzSeed, rating: Rating, at now: Date) -> CardSchedule
     /// The probability of recall now (0 for a new card).
     func retrievability(_ card: CardSchedule, at now: Date) -> Double
 }
 
 public extension Scheduler {
+    /// The schedule after rating `card` (id `cardID`) with `rating` at `now`.
+    func review(_ card: CardSchedule, cardID: String, rating: Rating, at now: Date) -> CardSchedule {
+        review(card, seed: FuzzSeed(cardID: cardID), rating: rating, at: now)
+    }
+
     /// Replays reviews (already in `at` order) from a new card.
     func replay(_ reviews: some Sequence<ReviewEvent>, cardID: String) -> CardSchedule {
         var card = CardSchedule()
-        for r in reviews { card = review(card, cardID: cardID, rating: r.rating, at: r.at) }
+        let seed = FuzzSeed(cardID: cardID)
+        for r in reviews { card = review(card, seed: seed, rating: r.rating, at: r.at) }
         return card
     }
 
@@ -50,10 +56,21 @@ public func makeScheduler(_ settings: Settings) -> any Scheduler {
     }
 }
 
+/// The part of the fuzz that comes from the card id (FNV-1a of its UTF-8), made once per card by replay.
+public struct FuzzSeed: Sendable, Equatable {
+    public let value: UInt64
+    public init(cardID: String) {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in cardID.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        value = h
+    }
+}
+
 /// Deterministic fuzz: a value in [0, 1) from the card id and its review count, so replay is stable.
-public func fuzzUnit(cardID: String, reps: Int) -> Double {
-    var h: UInt64 = 0xcbf29ce484222325 // FNV-1a
-    for b in cardID.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+public func fuzzUnit(cardID: String, reps: Int) -> Double { fuzzUnit(seed: FuzzSeed(cardID: cardID), reps: reps) }
+
+public func fuzzUnit(seed: FuzzSeed, reps: Int) -> Double {
+    let h = seed.value
     var z = h &+ UInt64(truncatingIfNeeded: reps) &* 0x9E3779B97F4A7C15 // splitmix64
     z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
     z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
@@ -95,6 +112,8 @@ public struct FSRS: Scheduler {
     public let fuzz: Bool
     let decay: Double
     let factor: Double
+    // Terms that depend on the weights only, computed once (the same expressions, so the same values).
+    let expW8: Double, shortDivisor: Double, easyDifficulty: Double, intervalTerm: Double
 
     public init(settings: Settings) {
         w = settings.parameters
@@ -105,6 +124,10 @@ public struct FSRS: Scheduler {
         fuzz = settings.fuzz
         decay = -w[20]
         factor = pow(0.9, 1 / decay) - 1
+        expW8 = pow(M_E, w[8])
+        shortDivisor = pow(M_E, w[17] * w[18])
+        easyDifficulty = w[4] - pow(M_E, w[5] * Double(Rating.easy.rawValue - 1)) + 1
+        intervalTerm = pow(desiredRetention, 1 / decay) - 1
     }
 
     public func retrievability(_ card: CardSchedule, at now: Date) -> Double {
@@ -123,7 +146,7 @@ public struct FSRS: Scheduler {
     }
 
     func nextInterval(_ s: Double) -> Int {
-        let raw = (s / factor) * (pow(desiredRetention, 1 / decay) - 1)
+        let raw = (s / factor) * intervalTerm
         let days = Int(saturating: raw.rounded(.toNearestOrEven))
         return min(max(days, 1), maximumInterval)
     }
@@ -137,7 +160,7 @@ public struct FSRS: Scheduler {
     func nextDifficulty(_ d: Double, _ r: Rating) -> Double {
         let delta = -(w[6] * Double(r.rawValue - 3))
         let damped = d + (10 - d) * delta / 9
-        let next = w[7] * initialDifficulty(.easy, clamp: false) + (1 - w[7]) * damped
+        let next = w[7] * easyDifficulty + (1 - w[7]) * damped
         return clampD(next)
     }
 
@@ -145,28 +168,29 @@ public struct FSRS: Scheduler {
         let next: Double
         if rating == .again {
             let long = w[11] * pow(d, -w[12]) * (pow(s + 1, w[13]) - 1) * pow(M_E, (1 - r) * w[14])
-            let short = s / pow(M_E, w[17] * w[18])
+            let short = s / shortDivisor
             next = min(long, short)
         } else {
             let hard = rating == .hard ? w[15] : 1
             let easy = rating == .easy ? w[16] : 1
-            next = s * (1 + pow(M_E, w[8]) * (11 - d) * pow(s, -w[9]) * (pow(M_E, (1 - r) * w[10]) - 1) * hard * easy)
+            next = s * (1 + expW8 * (11 - d) * pow(s, -w[9]) * (pow(M_E, (1 - r) * w[10]) - 1) * hard * easy)
         }
         return clampS(next)
     }
 
-    func fuzzed(days: Int, cardID: String, reps: Int) -> Int {
+    func fuzzed(days: Int, seed: FuzzSeed, reps: Int) -> Int {
         guard Double(days) >= 2.5 else { return days }
+        // py-fsrs's three fuzz ranges, added in its order (written out: no array a call).
         var delta = 1.0
-        for (start, end, f) in [(2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, Double.infinity, 0.05)] {
-            delta += f * max(min(Double(days), end) - start, 0)
-        }
+        delta += 0.15 * max(min(Double(days), 7.0) - 2.5, 0)
+        delta += 0.1 * max(min(Double(days), 20.0) - 7.0, 0)
+        delta += 0.05 * max(min(Double(days), Double.infinity) - 20.0, 0)
         var lo = Int(saturating: (Double(days) - delta).rounded(.toNearestOrEven))
         var hi = Int(saturating: (Double(days) + delta).rounded(.toNearestOrEven))
         lo = max(2, lo)
         hi = min(hi, maximumInterval)
         lo = min(lo, hi)
-        let pick = fuzzUnit(cardID: cardID, reps: reps) * Double(hi - lo + 1) + Double(lo)
+        let pick = fuzzUnit(seed: seed, reps: reps) * Double(hi - lo + 1) + Double(lo)
         return min(Int(saturating: pick.rounded(.toNearestOrEven)), maximumInterval)
     }
 
@@ -187,7 +211,7 @@ public struct FSRS: Scheduler {
         }
     }
 
-    public func review(_ card: CardSchedule, cardID: String, rating: Rating, at now: Date) -> CardSchedule {
+    public func review(_ card: CardSchedule, seed: FuzzSeed, rating: Rating, at now: Date) -> CardSchedule {
         var c = card
         let sinceLast = c.lastReview.map { wholeDays(from: $0, to: now) }
         var interval: Double // seconds
@@ -250,7 +274,7 @@ public struct FSRS: Scheduler {
             c.state = .review
             c.step = nil
             var days = nextInterval(c.stability!)
-            if fuzz { days = fuzzed(days: days, cardID: cardID, reps: c.reps) }
+            if fuzz { days = fuzzed(days: days, seed: seed, reps: c.reps) }
             interval = Double(days) * 86400
         }
         c.reps += 1
@@ -286,7 +310,7 @@ public struct SM2: Scheduler {
         return pow(0.9, elapsed / ivl)
     }
 
-    public func review(_ card: CardSchedule, cardID: String, rating: Rating, at now: Date) -> CardSchedule {
+    public func review(_ card: CardSchedule, seed: FuzzSeed, rating: Rating, at now: Date) -> CardSchedule {
         var c = card
         let ef = c.difficulty ?? 2.5
         let q = SM2.quality(rating)
@@ -295,7 +319,7 @@ public struct SM2: Scheduler {
             var d = Int(saturating: min(max(days.rounded(), 1), Double(maximumInterval)))
             if fuzz && d >= 3 {
                 let spread = max(1, Int((Double(d) * 0.05).rounded()))
-                d = min(maximumInterval, d - spread + Int(fuzzUnit(cardID: cardID, reps: c.reps) * Double(2 * spread + 1)))
+                d = min(maximumInterval, d - spread + Int(fuzzUnit(seed: seed, reps: c.reps) * Double(2 * spread + 1)))
             }
             c.state = .review
             c.step = nil

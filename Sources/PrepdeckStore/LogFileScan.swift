@@ -11,7 +11,8 @@ import PrepdeckCore
 
 /// The lines of an open log, read back by `pread` (the few whose id hashes must be confirmed).
 struct FileLines: LogLines {
-    let log: LogFile
+    /// Not retained: the scan's copies of this value are many (one a look-up) and the log outlives them all.
+    unowned(unsafe) let log: LogFile
     func withLine<T>(at offset: Int, length: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         (log.bytes(at: offset, count: length) ?? []).withUnsafeBufferPointer(body)
     }

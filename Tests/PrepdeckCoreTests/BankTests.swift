@@ -147,6 +147,34 @@ func decodeError(_ text: String) -> String? {
         #expect(RFC3339.parse("2024-02-29T23:59:59Z") != nil)
     }
 
+    /// The fast path for prepdeck's own layout gives exactly what the general parser gives, valid or not.
+    @Test func theFastLayoutParsesAsTheGeneralParser() {
+        var rng = SeededRandom(seed: 3339)
+        let alphabet = Array("0123456789:-.TZtz +/".utf8)
+        var valid = 0
+        for k in 0..<60_000 {
+            let ms = Int(rng.next() % 4_000_000_000_000) - 200_000_000_000
+            var text = Array(RFC3339.format(Date(timeIntervalSince1970: Double(ms) / 1000)).utf8)
+            if k % 3 == 0 { text = Array(text.prefix(19)) + Array(".\(String(format: "%03d", Int(rng.next() % 1000)))Z".utf8) }
+            if k % 2 == 1 { // one byte changed, or a field pushed out of range
+                let at = Int(rng.next() % UInt64(text.count))
+                text[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+            }
+            let fast = text.withUnsafeBufferPointer { RFC3339.parseUTC($0) }
+            let general = text.withUnsafeBufferPointer { RFC3339.parseGeneral($0) }
+            if fast != nil { valid += 1; #expect(fast == general, "\(String(decoding: text, as: UTF8.self))") }
+            #expect(text.withUnsafeBufferPointer { RFC3339.parse(bytes: $0) } == general, "\(String(decoding: text, as: UTF8.self))")
+        }
+        #expect(valid > 30_000)
+        for s in ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00.000Z", "2026-11-29T24:00:00Z", "2026-11-29T10:60:00Z", "2026-11-29T10:15:00.25Z",
+                  "2026-11-29T10:15:00.2500Z", "2026-11-29T10:15:0/Z", "2026-11-29t10:15:00Z", "2026-11-29T10:15:00z"] {
+            var b = Array(s.utf8)
+            let general = b.withUnsafeMutableBufferPointer { RFC3339.parseGeneral(UnsafeBufferPointer($0)) }
+            #expect(RFC3339.parse(s) == general, "\(s)")
+        }
+        #expect(RFC3339.parse("2026-11-29T10:15:00.125Z")!.timeIntervalSince1970 == 1_795_947_300.125)
+    }
+
     @Test func studyDayRollsOverAtFour() {
         let cal = StudyCalendar(utcOffsetSeconds: 3600) // UTC+1
         let before = RFC3339.parse("2026-11-29T02:59:00Z")! // 03:59 local

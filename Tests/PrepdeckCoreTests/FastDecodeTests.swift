@@ -124,6 +124,38 @@ private func fast(_ line: String) -> LogEntry? { Array(line.utf8).withUnsafeBuff
         }
     }
 
+    /// Lines in prepdeck's own layout with long ids and cards, one byte of a string replaced (non-ASCII, a
+    /// control character, a backslash escape, a quote) at every position: the canonical path reads its strings
+    /// eight bytes at a time and must hand every such line on, or read it as the generic parser does.
+    @Test func aBadByteAnywhereInALongStringIsSeen() {
+        let id = "01a1f82f1e80-3f9c2a7d5b1e4c08", card = "caching-product-catalog-and-more"
+        let bads: [[UInt8]] = [[0xC3, 0xA9], [0x09], [0x01], [0x5C, 0x75, 0x30, 0x30, 0x34, 0x31], [0x5C, 0x22], [0x7F], [0xFF], [0x22]]
+        var checked = 0
+        for field in 0..<2 {
+            let text = field == 0 ? id : card
+            for at in 0...text.utf8.count {
+                for bad in bads {
+                    var t = Array(text.utf8)
+                    t.insert(contentsOf: bad, at: at)
+                    let s = String(decoding: t, as: UTF8.self)
+                    let line = #"{"id":""# + (field == 0 ? s : id) + #"","card":""# + (field == 1 ? s : card)
+                        + #"","rating":3,"at":"2026-11-29T10:15:00.125Z","ms":84000,"mode":"review"}"#
+                    var bytes = Array(line.utf8)
+                    if bad == [0xFF] { // not valid UTF-8: put the raw byte in
+                        let mark = Array(s.utf8)
+                        if let r = bytes.firstRange(of: mark) { bytes.replaceSubrange(r, with: Array(text.utf8.prefix(at)) + [0xFF] + Array(text.utf8.dropFirst(at))) }
+                    }
+                    #expect(decoded(bytes) == generic(bytes), "\(line)")
+                    if let f = bytes.withUnsafeBufferPointer(LogEntry.decodeFast) { #expect(generic(bytes) == .entry(f), "\(line)") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 400)
+        let plain = #"{"id":""# + id + #"","card":""# + card + #"","rating":3,"at":"2026-11-29T10:15:00.125Z","ms":84000,"mode":"review"}"#
+        #expect(fast(plain) != nil && .entry(fast(plain)!) == generic(plain))
+    }
+
     @Test func invalidUTF8IsRepairedTheSameWay() {
         var bytes = Array(#"{"id":"a","card":"x"#.utf8)
         bytes += [0xFF, 0xC3]

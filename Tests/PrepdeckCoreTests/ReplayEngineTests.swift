@@ -121,6 +121,30 @@ func referenceDecode(_ text: String) -> (entries: [LogEntry], problems: [LogLine
         }
     }
 
+    /// On several threads (from 100,000 records; lowered here) the duplicate and undo rules are resolved
+    /// partition by partition and each thread places its own cards: the same effective reviews as the entries
+    /// give (duplicates, undos of earlier and later lines), in the same order.
+    @Test func severalThreadsResolveDuplicatesAndUndosAsTheEntriesDo() {
+        var rng = TestRNG(seed: 100_000)
+        for round in 0..<20 {
+            let text = randomLogText(&rng, lines: 200 + rng.below(2000), cards: 3 + rng.below(60))
+            let expected = StudyProgress(entries: referenceDecode(text).entries, settings: Settings())
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buf in
+                let scan = LogScan.scan(buf, range: 0..<buf.count, fileOffset: 0, firstLine: 1)
+                for workers in [1, 2, 3] {
+                    let eff = EffectiveLog(scan, lines: BufferLines(buf, fileOffset: 0), workers: workers, parallelFrom: 0)
+                    var history: [String: [String]] = [:]
+                    for c in 0..<scan.cards.count {
+                        let ids = eff.events(ofCard: c).map { scan.key(Int($0), in: buf) }
+                        if !ids.isEmpty { history[scan.cards.names[c]] = ids }
+                    }
+                    #expect(history == expected.history.mapValues { $0.map(\.id) }, "round \(round), workers \(workers)")
+                }
+            }
+        }
+    }
+
     /// Issue 17, case 10: a torn last line longer than a part (megabytes) is still reported, and the scan
     /// still ends at the last newline.
     @Test func aTornTailOfMegabytesIsReportedByTheParallelScan() {
