@@ -646,6 +646,16 @@ public struct JSONBytes: JSONOutput {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Hands the bytes written so far to `write` and forgets them (keeping the buffer), so that a long output
+    /// is written as it is made, a chunk at a time, instead of held whole.
+    public mutating func flush(_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer(write)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends raw bytes (a line break after the value, say).
+    public mutating func raw(_ byte: UInt8) { bytes.append(byte) }
+
     /// Before a value (or a key): the comma and the line break its container needs.
     private mutating func separate() {
         if afterKey { afterKey = false; return }
