@@ -289,14 +289,36 @@ final class LogFile: @unchecked Sendable {
     /// The file and the line number in it of line `line` of the run (for messages).
     func locate(line: Int) -> (file: String, line: Int) {
         guard parts.count > 1 else { return (parts[0].name, line) }
+        let counts = lineCounts()
         var before = 0
         for (k, p) in parts.enumerated() {
-            let lines = (bytes(at: p.start, count: p.end - p.start) ?? []).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            if line <= before + lines || k == parts.count - 1 { return (p.name, line - before) }
-            before += lines
+            if line <= before + counts[k] || k == parts.count - 1 { return (p.name, line - before) }
+            before += counts[k]
         }
         return (parts[0].name, line)
     }
+
+    /// The newlines of each file (its padding included), counted a window at a time the first time a message
+    /// needs them, then kept.
+    private func lineCounts() -> [Int] {
+        lock.lock(); defer { lock.unlock() }
+        if let c = countsCache { return c }
+        var window = [UInt8](repeating: 0, count: 1 << 20)
+        let c = parts.map { p -> Int in
+            var n = 0, at = p.start
+            while at < p.end {
+                let got = window.withUnsafeMutableBytes { read(into: $0.baseAddress!, count: min($0.count, p.end - at), at: at) }
+                if got <= 0 { break }
+                n += window[..<got].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                at += got
+            }
+            return n
+        }
+        countsCache = c
+        return c
+    }
+    private let lock = NSLock()
+    private var countsCache: [Int]?
 
     /// Where the last file starts in the run (a torn last line is cut from it at `offset - lastStart`).
     var lastStart: Int { parts.last!.start }
