@@ -182,3 +182,56 @@ public struct Settings: Sendable, Equatable {
         return .object(members)
     }
 }
+
+/// `settings.json` changed on two machines (a three-way merge for `prepdeck sync`): key by key, a change made on
+/// one side only is kept; where both changed a key, `suspended` keeps what either added and drops what either
+/// removed, `buried` merges its cards the same way (the later day where both buried one), and any other key
+/// takes `local`, this machine's value. `base` is nil when both machines made the file. Key order: upstream's,
+/// then keys only `local` has.
+public func mergeSettingsJSON(base: JSONNode?, upstream: JSONNode, local: JSONNode) -> JSONNode.Value {
+    func text(_ n: JSONNode?) -> String? { n.map { JSONWriter.write($0.value) } }
+    func members(_ n: JSONNode?) -> [(key: String, value: JSONNode)] {
+        if case let .object(m)? = n?.value { return m }
+        return []
+    }
+    func merged(_ key: String, _ b: JSONNode?, _ u: JSONNode?, _ l: JSONNode?) -> JSONNode? {
+        if text(u) == text(l) { return u }
+        if text(b) == text(u) { return l }
+        if text(b) == text(l) { return u }
+        switch key {
+        case "suspended":
+            let bs = Set((b?.array ?? []).compactMap(\.string)), us = (u?.array ?? []).compactMap(\.string), ls = (l?.array ?? []).compactMap(\.string)
+            let uSet = Set(us), lSet = Set(ls)
+            var out: [String] = []
+            for id in us + ls where !out.contains(id) {
+                let kept = (uSet.contains(id) && lSet.contains(id)) || !bs.contains(id)
+                if kept { out.append(id) }
+            }
+            return out.isEmpty ? nil : JSONNode(.array(out.map { JSONNode(.string($0)) }))
+        case "buried":
+            var out: [(key: String, value: JSONNode)] = []
+            let bm = members(b), um = members(u), lm = members(l)
+            func find(_ m: [(key: String, value: JSONNode)], _ k: String) -> JSONNode? { m.first { $0.key == k }?.value }
+            for k in (um.map(\.key) + lm.map(\.key)) where !out.contains(where: { $0.key == k }) {
+                let bv = find(bm, k), uv = find(um, k), lv = find(lm, k)
+                let v: JSONNode?
+                if let uv, let lv, let us = uv.string, let ls = lv.string, text(bv) != text(uv), text(bv) != text(lv) {
+                    v = us > ls ? uv : lv
+                } else {
+                    v = merged("", bv, uv, lv)
+                }
+                if let v { out.append((k, v)) }
+            }
+            return out.isEmpty ? nil : JSONNode(.object(out))
+        default:
+            return l
+        }
+    }
+    let b = members(base), u = members(upstream), l = members(local)
+    func find(_ m: [(key: String, value: JSONNode)], _ k: String) -> JSONNode? { m.first { $0.key == k }?.value }
+    var out: [(key: String, value: JSONNode)] = []
+    for k in u.map(\.key) + l.map(\.key) + b.map(\.key) where !out.contains(where: { $0.key == k }) {
+        if let v = merged(k, find(b, k), find(u, k), find(l, k)) { out.append((k, v)) }
+    }
+    return .object(out)
+}

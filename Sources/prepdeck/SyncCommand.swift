@@ -9,7 +9,7 @@ struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Share the data directory between machines through git: commit, pull --rebase, push.",
-        discussion: "The data directory must be a git repository with a remote (an empty repository on a server, or a bare one: git init --bare ~/prepdeck.git). On the first machine: git -C DATA init, git -C DATA remote add origin URL, prepdeck sync. On each other one: git clone URL DATA, prepdeck sync. Each machine then appends to logs of its own (reviews.DEVICE.jsonl, answers.DEVICE.jsonl, sessions.DEVICE.jsonl; the id is kept in DATA/device-id), and every machine's logs are read, merged by time, so syncing never conflicts on them. Caches, drafts and the lock stay out of git (.gitignore). Exits 78 when the directory is not set up for it, 75 when another prepdeck is using it, 69 when git or the remote cannot be reached, 65 when a file was changed on two machines (nothing is lost: the rebase is undone and your commit kept).")
+        discussion: "The data directory must be a git repository with a remote (an empty repository on a server, or a bare one: git init --bare ~/prepdeck.git). On the first machine: git -C DATA init, git -C DATA remote add origin URL, prepdeck sync. On each other one: git clone URL DATA, prepdeck sync. Each machine then appends to logs of its own (reviews.DEVICE.jsonl, answers.DEVICE.jsonl, sessions.DEVICE.jsonl; the id is kept in DATA/device-id), and every machine's logs are read, merged by time, so syncing never conflicts on them. Caches, drafts and the lock stay out of git (.gitignore). Exits 78 when the directory is not set up for it, 75 when another prepdeck is using it, 69 when git or the remote cannot be reached, 65 when a file other than settings.json (which is merged key by key) was changed on two machines (nothing is lost: the rebase is undone and your commit kept).")
     @OptionGroup var global: GlobalOptions
 
     /// What the data directory's `.gitignore` must hold: caches, this machine's id and lock, drafts.
@@ -66,7 +66,8 @@ struct SyncCommand: ParsableCommand {
             let remoteHasBranch = ls.status == 0
             if remoteHasBranch {
                 let pull = git.run(git.identity(device) + ["pull", "-q", "--rebase", "--no-autostash", remote, branch])
-                if pull.status != 0 {
+                // settings.json changed on both machines (a bury here, a suspend there): merged key by key.
+                if pull.status != 0 && !(git.rebaseInProgress && resolveSettings(git, device: device)) {
                     if git.rebaseInProgress {
                         let both = git.run(["diff", "--name-only", "--diff-filter=U"]).out.split(separator: "\n").joined(separator: ", ")
                         _ = git.run(["rebase", "--abort"])
@@ -88,6 +89,29 @@ struct SyncCommand: ParsableCommand {
             let received = otherReviewLines(store) - othersBefore
             print("synced \(dir) with \(remote)/\(branch) as \(device): sent \(count(sent, "review")), received \(count(received, "review")) from other machines")
         }
+    }
+
+    /// While the rebase stops only on settings.json: writes the three-way merge of it (upstream's, this
+    /// machine's and their common base, `mergeSettingsJSON`), adds it and continues; gives up (leaving the
+    /// rebase stopped, for the caller to undo) on any other conflict or a file that does not parse. True when
+    /// the rebase then finished.
+    private func resolveSettings(_ git: Git, device: String) -> Bool {
+        for _ in 0..<64 where git.rebaseInProgress {
+            let both = git.run(["diff", "--name-only", "--diff-filter=U"]).out.split(separator: "\n").map(String.init)
+            guard both == ["settings.json"] else { return false }
+            func stage(_ n: Int) -> JSONNode? {
+                let r = git.run(["show", ":\(n):settings.json"])
+                return r.status == 0 ? try? JSONParser.parse(Array(r.out.utf8)) : nil
+            }
+            // In a rebase, stage 2 is the branch being rebased onto (the other machines'), 3 this machine's commit.
+            guard let upstream = stage(2), let local = stage(3) else { return false }
+            let merged = mergeSettingsJSON(base: stage(1), upstream: upstream, local: local)
+            do { try FileIO.replace(git.directory + "/settings.json", Array((JSONWriter.write(merged, indent: 2) + "\n").utf8)) } catch { return false }
+            guard git.run(["add", "settings.json"]).status == 0 else { return false }
+            let next = git.run(git.identity(device) + ["-c", "core.editor=true", "rebase", "--continue"])
+            if next.status == 0 && !git.rebaseInProgress { return true }
+        }
+        return !git.rebaseInProgress
     }
 
     private func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }

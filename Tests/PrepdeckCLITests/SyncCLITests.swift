@@ -71,7 +71,7 @@ import PrepdeckCore
         #expect(r.status == 0 && r.stdout.contains("sent 0 reviews, received 0 reviews"), "\(r.stdout)\(r.stderr)")
     }
 
-    @Test func aFileChangedOnBothMachinesStopsTheSyncAndLosesNothing() throws {
+    func twoClones() throws -> (a: String, b: String) {
         let root = tempDataDir()
         let remote = root + "/remote.git", a = root + "/a", b = root + "/b"
         try FileManager.default.createDirectory(atPath: a, withIntermediateDirectories: true)
@@ -80,14 +80,35 @@ import PrepdeckCore
         try git(["remote", "add", "origin", remote], in: a)
         #expect(try prepdeck(["sync", "--bank", seedBank], dataDir: a).status == 0)
         try git(["clone", "-q", remote, b])
-        try write(a + "/settings.json", #"{"new_per_day": 5}"# + "\n")
+        return (a, b)
+    }
+
+    @Test func settingsChangedOnBothMachinesAreMergedKeyByKey() throws {
+        let (a, b) = try twoClones()
+        try write(a + "/settings.json", #"{"new_per_day": 5, "suspended": ["x"], "buried": {"p": "2026-12-01"}}"# + "\n")
         #expect(try prepdeck(["sync", "--bank", seedBank], dataDir: a).status == 0)
-        try write(b + "/settings.json", #"{"new_per_day": 7}"# + "\n")
+        try write(b + "/settings.json", #"{"new_per_day": 7, "desired_retention": 0.85, "suspended": ["y"], "buried": {"p": "2026-12-02", "q": "2026-12-02"}}"# + "\n")
+        let r = try prepdeck(["sync", "--bank", seedBank], dataDir: b)
+        #expect(r.status == 0, "\(r.stderr)")
+        let merged = try JSONParser.parse(Array((readFile(b + "/settings.json") ?? "").utf8))
+        // Both set new_per_day: this machine's (B's); only B set desired_retention; suspensions of both; the later burial.
+        #expect(merged["new_per_day"]?.int == 7 && merged["desired_retention"]?.number == 0.85)
+        #expect(merged["suspended"]?.array?.compactMap(\.string) == ["x", "y"])
+        #expect(merged["buried"]?["p"]?.string == "2026-12-02" && merged["buried"]?["q"]?.string == "2026-12-02")
+        #expect(try prepdeck(["sync", "--bank", seedBank], dataDir: a).status == 0)
+        #expect(readFile(a + "/settings.json") == readFile(b + "/settings.json"))
+    }
+
+    @Test func aFileChangedOnBothMachinesStopsTheSyncAndLosesNothing() throws {
+        let (a, b) = try twoClones()
+        try write(a + "/notes.txt", "{\"from\": \"a\"}\n")
+        #expect(try prepdeck(["sync", "--bank", seedBank], dataDir: a).status == 0)
+        try write(b + "/notes.txt", "{\"from\": \"b\"}\n")
         #expect(try prepdeck(["import", try rating("b1", seedIDs[1], 3, "2026-11-21T09:00:00Z"), "--bank", seedBank], dataDir: b).status == 0)
         let r = try prepdeck(["sync", "--bank", seedBank], dataDir: b)
-        #expect(r.status == 65 && r.stderr.contains("settings.json") && r.stderr.contains("Nothing is lost"), "\(r.stderr)")
+        #expect(r.status == 65 && r.stderr.contains("notes.txt") && r.stderr.contains("Nothing is lost"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: b + "/.git/rebase-merge") && !FileManager.default.fileExists(atPath: b + "/.git/rebase-apply"))
-        #expect(readFile(b + "/settings.json") == #"{"new_per_day": 7}"# + "\n")
+        #expect(readFile(b + "/notes.txt") == "{\"from\": \"b\"}\n")
         #expect(try prepdeck(["show", seedIDs[1], "--json", "--bank", seedBank], dataDir: b).stdout.contains("\"b1\""))
     }
 
