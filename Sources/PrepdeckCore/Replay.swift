@@ -156,6 +156,8 @@ public struct LogScan: Sendable {
     public var lastCompleteLine: Int = 0
     /// The file offset of `buffer[0]` for a scan of one buffer (`scan`, `scanParallel`): where `key(_:in:)` finds lines.
     public var bufferOffset: Int = 0
+    /// The day of the last time read (consecutive lines mostly share it).
+    var days = RFC3339.DayCache()
 
     public init() {}
 
@@ -220,7 +222,7 @@ public struct LogScan: Sendable {
             if reportProblem { problems.append(LogLineProblem(line: number, column: 1, message: "line is too long (\(r.count) bytes)")) }
             return false
         }
-        if let raw = RawLogLine.scan(line), raw.isASCII {
+        if let raw = RawLogLine.scan(line, days: &days), raw.isASCII {
             if raw.isUndo {
                 records.append(LogRecord(at: raw.at, idHash: FastHash.hash(UnsafeBufferPointer(rebasing: line[raw.undo])),
                                          lineOffset: offset, lineLength: r.count, card: -1, rating: .good, isUndo: true))

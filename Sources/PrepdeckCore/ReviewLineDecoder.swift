@@ -34,8 +34,14 @@ public struct RawLogLine: Sendable {
     public var isASCII = true
 
     public static func scan(_ b: UnsafeBufferPointer<UInt8>) -> RawLogLine? {
+        var days = RFC3339.DayCache()
+        return scan(b, days: &days)
+    }
+
+    /// The same, `days` kept from one line to the next (a scan of a log).
+    public static func scan(_ b: UnsafeBufferPointer<UInt8>, days: inout RFC3339.DayCache) -> RawLogLine? {
         var s = ReviewLineScanner(b)
-        if let line = s.canonical() { return line }
+        if let line = s.canonical(days: &days) { return line }
         return s.scan()
     }
 
@@ -161,7 +167,7 @@ private struct ReviewLineScanner {
     /// read without the general scanner's per-key work. Anything else gives nil, and `scan()` reads the line,
     /// with the same result for every line this accepts. Works on a local pointer and index (the hot loop of
     /// a full replay).
-    func canonical() -> RawLogLine? {
+    func canonical(days: inout RFC3339.DayCache) -> RawLogLine? {
         // Outside its strings such a line is all fixed text and digits, matched exactly below; so the strings'
         // bytes are the only ones that must be checked to be plain ASCII (`quoted()` does, as it finds their end).
         guard n >= 32, let p = b.baseAddress, p[n - 1] == 0x7D else { return nil }
@@ -238,7 +244,8 @@ private struct ReviewLineScanner {
         } else {
             return nil
         }
-        guard i == n, let date = RFC3339.parse(bytes: UnsafeBufferPointer(rebasing: b[at])) else { return nil }
+        let text = UnsafeBufferPointer(rebasing: b[at])
+        guard i == n, let date = RFC3339.parseUTC(text, days: &days) ?? RFC3339.parseGeneral(text) else { return nil }
         line.at = date
         return line
     }

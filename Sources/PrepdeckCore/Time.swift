@@ -61,10 +61,43 @@ public enum RFC3339 {
     /// so the same `Date`; nil for anything else, which the general parser then reads.
     @inline(__always)
     static func parseUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+        var days = DayCache()
+        return parseUTC(b, days: &days)
+    }
+
+    /// The day of the last date read (lines of a log mostly share their day with the line before): its
+    /// `YYYY-MM-DD` bytes and its day number, so that a line of the same day skips the date's checks and sums.
+    public struct DayCache: Sendable {
+        var head: UInt64 = 0, tail: UInt16 = 0, days = 0, valid = false
+        public init() {}
+    }
+
+    @inline(__always)
+    static func parseUTC(_ b: UnsafeBufferPointer<UInt8>, days cache: inout DayCache) -> Date? {
         let n = b.count
         guard n == 20 || n == 24, b[n - 1] == 0x5A, b[4] == 45, b[7] == 45, b[10] == 0x54, b[13] == 58, b[16] == 58,
               n == 20 || b[19] == 46 else { return nil }
         @inline(__always) func d(_ k: Int) -> Int { Int(b[k]) &- 48 }
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        if cache.valid && cache.head == head && cache.tail == tail {
+            // The same day as the line before: only the time of day is read and checked.
+            let ts = (d(11), d(12), d(14), d(15), d(17), d(18))
+            guard ts.0 >= 0, ts.0 <= 9, ts.1 >= 0, ts.1 <= 9, ts.2 >= 0, ts.2 <= 9, ts.3 >= 0, ts.3 <= 9, ts.4 >= 0, ts.4 <= 9,
+                  ts.5 >= 0, ts.5 <= 9 else { return nil }
+            let hour = ts.0 * 10 + ts.1, minute = ts.2 * 10 + ts.3, second = ts.4 * 10 + ts.5
+            guard hour < 24, minute < 60, second < 61 else { return nil }
+            var fraction = 0.0
+            if n == 24 {
+                let f0 = d(20), f1 = d(21), f2 = d(22)
+                guard f0 >= 0, f0 <= 9, f1 >= 0, f1 <= 9, f2 >= 0, f2 <= 9 else { return nil }
+                var scale = 0.1
+                fraction += Double(f0) * scale; scale /= 10
+                fraction += Double(f1) * scale; scale /= 10
+                fraction += Double(f2) * scale
+            }
+            return Date(timeIntervalSince1970: Double(cache.days * 86400 + hour * 3600 + minute * 60 + second) + fraction)
+        }
         let ds = (d(0), d(1), d(2), d(3), d(5), d(6), d(8), d(9), d(11), d(12), d(14), d(15), d(17), d(18))
         var bad = UInt(bitPattern: ds.0) | UInt(bitPattern: ds.1) | UInt(bitPattern: ds.2) | UInt(bitPattern: ds.3)
         bad |= UInt(bitPattern: ds.4) | UInt(bitPattern: ds.5) | UInt(bitPattern: ds.6) | UInt(bitPattern: ds.7)
@@ -87,6 +120,7 @@ public enum RFC3339 {
             fraction += Double(f2) * scale
         }
         let days = daysFromCivil(year: year, month: month, day: day)
+        cache.head = head; cache.tail = tail; cache.days = days; cache.valid = true
         let secs = Double(days * 86400 + hour * 3600 + minute * 60 + second) + fraction
         return Date(timeIntervalSince1970: secs)
     }

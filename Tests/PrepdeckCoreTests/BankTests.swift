@@ -151,9 +151,11 @@ func decodeError(_ text: String) -> String? {
     @Test func theFastLayoutParsesAsTheGeneralParser() {
         var rng = SeededRandom(seed: 3339)
         let alphabet = Array("0123456789:-.TZtz +/".utf8)
-        var valid = 0
+        var valid = 0, cache = RFC3339.DayCache(), walk = 1_780_000_000_000
         for k in 0..<60_000 {
-            let ms = Int(rng.next() % 4_000_000_000_000) - 200_000_000_000
+            // Half the times a random walk of minutes (runs of the same day: the day cache's path), half anywhere.
+            walk += Int(rng.next() % 7_200_000)
+            let ms = k % 4 < 2 ? walk : Int(rng.next() % 4_000_000_000_000) - 200_000_000_000
             var text = Array(RFC3339.format(Date(timeIntervalSince1970: Double(ms) / 1000)).utf8)
             if k % 3 == 0 { text = Array(text.prefix(19)) + Array(".\(String(format: "%03d", Int(rng.next() % 1000)))Z".utf8) }
             if k % 2 == 1 { // one byte changed, or a field pushed out of range
@@ -161,6 +163,8 @@ func decodeError(_ text: String) -> String? {
                 text[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
             }
             let fast = text.withUnsafeBufferPointer { RFC3339.parseUTC($0) }
+            let cached = text.withUnsafeBufferPointer { RFC3339.parseUTC($0, days: &cache) }
+            #expect(cached == fast, "\(String(decoding: text, as: UTF8.self))")
             let general = text.withUnsafeBufferPointer { RFC3339.parseGeneral($0) }
             if fast != nil { valid += 1; #expect(fast == general, "\(String(decoding: text, as: UTF8.self))") }
             #expect(text.withUnsafeBufferPointer { RFC3339.parse(bytes: $0) } == general, "\(String(decoding: text, as: UTF8.self))")
