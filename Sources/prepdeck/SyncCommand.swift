@@ -39,14 +39,15 @@ struct SyncCommand: ParsableCommand {
             }
             let store = try DataStore(root: dir, access: .write)
             try store.requireWritable()
+            // Nothing is changed in a repository that is in the middle of a rebase.
+            guard !git.rebaseInProgress else {
+                throw CLIError("\(dir) is in the middle of a git rebase: finish it (git -C \(dir) rebase --continue) or undo it (git -C \(dir) rebase --abort), then sync again", code: 65)
+            }
             let device = try store.ensureDeviceID()
             try ensureIgnored(dir)
             // Files of this machine committed before the .gitignore had them (a `git add -A` of one's own) leave the index.
             _ = git.run(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", "device-id", "lock", "snapshot.bin", "stats-cache.bin",
                          "stats-tally.bin", "bank-index", "drafts", "exports"])
-            guard !git.rebaseInProgress else {
-                throw CLIError("\(dir) is in the middle of a git rebase: finish it (git -C \(dir) rebase --continue) or undo it (git -C \(dir) rebase --abort), then sync again", code: 65)
-            }
             let branch = git.run(["symbolic-ref", "--short", "HEAD"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !branch.isEmpty else {
                 throw CLIError("\(dir) is not on a branch (a detached HEAD): git -C \(dir) switch BRANCH, then sync again", code: 78)
