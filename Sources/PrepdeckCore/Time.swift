@@ -78,38 +78,26 @@ public enum RFC3339 {
         guard n == 20 || n == 24, b[n - 1] == 0x5A, b[4] == 45, b[7] == 45, b[10] == 0x54, b[13] == 58, b[16] == 58,
               n == 20 || b[19] == 46 else { return nil }
         @inline(__always) func d(_ k: Int) -> Int { Int(b[k]) &- 48 }
+        /// The two digits at `k` as a number, nil unless both are digits.
+        @inline(__always) func two(_ k: Int) -> Int? {
+            let x = d(k), y = d(k + 1)
+            guard x >= 0, x <= 9, y >= 0, y <= 9 else { return nil }
+            return x * 10 + y
+        }
+        // The day: from the cache when the line before had the same `YYYY-MM-DD`, else read and checked.
         let raw = UnsafeRawPointer(b.baseAddress!)
         let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let days: Int
         if cache.valid && cache.head == head && cache.tail == tail {
-            // The same day as the line before: only the time of day is read and checked.
-            let ts = (d(11), d(12), d(14), d(15), d(17), d(18))
-            guard ts.0 >= 0, ts.0 <= 9, ts.1 >= 0, ts.1 <= 9, ts.2 >= 0, ts.2 <= 9, ts.3 >= 0, ts.3 <= 9, ts.4 >= 0, ts.4 <= 9,
-                  ts.5 >= 0, ts.5 <= 9 else { return nil }
-            let hour = ts.0 * 10 + ts.1, minute = ts.2 * 10 + ts.3, second = ts.4 * 10 + ts.5
-            guard hour < 24, minute < 60, second < 61 else { return nil }
-            var fraction = 0.0
-            if n == 24 {
-                let f0 = d(20), f1 = d(21), f2 = d(22)
-                guard f0 >= 0, f0 <= 9, f1 >= 0, f1 <= 9, f2 >= 0, f2 <= 9 else { return nil }
-                var scale = 0.1
-                fraction += Double(f0) * scale; scale /= 10
-                fraction += Double(f1) * scale; scale /= 10
-                fraction += Double(f2) * scale
-            }
-            return Date(timeIntervalSince1970: Double(cache.days * 86400 + hour * 3600 + minute * 60 + second) + fraction)
+            days = cache.days
+        } else {
+            guard let century = two(0), let yy = two(2), let month = two(5), let day = two(8) else { return nil }
+            let year = century * 100 + yy
+            guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+            days = daysFromCivil(year: year, month: month, day: day)
+            cache.head = head; cache.tail = tail; cache.days = days; cache.valid = true
         }
-        let ds = (d(0), d(1), d(2), d(3), d(5), d(6), d(8), d(9), d(11), d(12), d(14), d(15), d(17), d(18))
-        var bad = UInt(bitPattern: ds.0) | UInt(bitPattern: ds.1) | UInt(bitPattern: ds.2) | UInt(bitPattern: ds.3)
-        bad |= UInt(bitPattern: ds.4) | UInt(bitPattern: ds.5) | UInt(bitPattern: ds.6) | UInt(bitPattern: ds.7)
-        bad |= UInt(bitPattern: ds.8) | UInt(bitPattern: ds.9) | UInt(bitPattern: ds.10) | UInt(bitPattern: ds.11)
-        bad |= UInt(bitPattern: ds.12) | UInt(bitPattern: ds.13)
-        // A digit is 0–9; anything else is above 9 here (or negative, all high bits set): the OR shows it.
-        guard bad < 16, ds.0 <= 9, ds.1 <= 9, ds.2 <= 9, ds.3 <= 9, ds.4 <= 9, ds.5 <= 9, ds.6 <= 9, ds.7 <= 9,
-              ds.8 <= 9, ds.9 <= 9, ds.10 <= 9, ds.11 <= 9, ds.12 <= 9, ds.13 <= 9 else { return nil }
-        let year = ((ds.0 * 10 + ds.1) * 10 + ds.2) * 10 + ds.3
-        let month = ds.4 * 10 + ds.5, day = ds.6 * 10 + ds.7
-        let hour = ds.8 * 10 + ds.9, minute = ds.10 * 10 + ds.11, second = ds.12 * 10 + ds.13
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 61 else { return nil }
+        guard let hour = two(11), let minute = two(14), let second = two(17), hour < 24, minute < 60, second < 61 else { return nil }
         var fraction = 0.0
         if n == 24 {
             let f0 = d(20), f1 = d(21), f2 = d(22)
@@ -119,8 +107,6 @@ public enum RFC3339 {
             fraction += Double(f1) * scale; scale /= 10
             fraction += Double(f2) * scale
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        cache.head = head; cache.tail = tail; cache.days = days; cache.valid = true
         let secs = Double(days * 86400 + hour * 3600 + minute * 60 + second) + fraction
         return Date(timeIntervalSince1970: secs)
     }
