@@ -212,6 +212,10 @@ final class LogFile: @unchecked Sendable {
     }
     deinit { for p in parts { close(p.fd) } }
 
+    /// A cache's key for these files: the key itself for the plain `reviews.jsonl` alone (the caches of a
+    /// directory of one machine stay valid), else combined with `layoutKey`.
+    func cacheKey(_ key: UInt64) -> UInt64 { layoutKey == 0 ? key : FastHash.combine(key, layoutKey) }
+
     /// The same files again, each of the others no longer than now (for reading histories later).
     var layout: LogLayout {
         LogLayout(parts: parts.enumerated().map { k, p in

@@ -37,7 +37,7 @@ extension DataStore {
             return ProgressLoad(progress: p, warnings: [], source: .fullReplay(reason: "no reviews.jsonl"), snapshotWritten: false)
         }
         // The files of other machines (if any) are part of the key: the snapshot of one layout is not used with another.
-        let settingsHash = log.layoutKey == 0 ? SnapshotFormat.settingsHash(settings) : FastHash.combine(SnapshotFormat.settingsHash(settings), log.layoutKey)
+        let settingsHash = log.cacheKey(SnapshotFormat.settingsHash(settings))
         var reason = "no snapshot"
         var carried: [LogWarning] = [] // a torn last line already set aside by an attempt that failed
         if let snap = SnapshotFile.open(snapshotPath) {

@@ -15,22 +15,20 @@ extension DataStore {
     /// when some rated card is not in the catalogue); else every rating (`statsEvents`), writing a fresh tally
     /// for the next time when caches may be written.
     public func statsInput(settings: Settings, scheduler: any Scheduler, calendar: StudyCalendar, knownCards: Int?) throws(StoreError) -> StatsInput {
-        if let knownCards, let log = try LogFile.open(logLayout(.reviews)) {
-            let size = log.size
-            if size >= StatsCache.minimumLog, let (covered, tally) = StatsCache.readTally(statsTallyPath, settings: StatsCache.key(settings, log)),
-               covered.length == size, tally.shift == StatsTally.shift(calendar), tally.cards == knownCards,
-               StatsCache.fingerprint(log, length: size) == covered.fingerprint {
-                return .tally(tally)
-            }
+        // One opening of the log serves the check, the events and the new tally: they all describe the same bytes.
+        guard let log = try LogFile.open(logLayout(.reviews)) else { return .events(StatsEvents()) }
+        let size = log.size, key = StatsCache.key(settings, log)
+        if let knownCards, size >= StatsCache.minimumLog, let (covered, tally) = StatsCache.readTally(statsTallyPath, settings: key),
+           covered.length == size, tally.shift == StatsTally.shift(calendar), tally.cards == knownCards,
+           StatsCache.fingerprint(log, length: size) == covered.fingerprint {
+            return .tally(tally)
         }
-        let events = try statsEvents(settings: settings, scheduler: scheduler)
-        if canWriteCaches, let log = try? LogFile.open(logLayout(.reviews)) {
-            let size = log.size, key = StatsCache.key(settings, log)
-            // Only for a log that ends with a whole line: the events are then exactly its ratings.
-            if size >= StatsCache.minimumLog, log.bytes(at: size - 1, count: 1) == [0x0A], let print = StatsCache.fingerprint(log, length: size) {
-                let tally = StatsTally(events.grouped(), calendar: calendar)
-                StatsCache.writeTally(statsTallyPath, tally, settings: key, length: size, fingerprint: print)
-            }
+        let events = try StatsCache.events(log: log, cachePath: statsCachePath, settings: settings, scheduler: scheduler, canWrite: canWriteCaches)
+        // Only for a log that ends with a whole line: the events are then exactly its ratings.
+        if canWriteCaches, size >= StatsCache.minimumLog, log.bytes(at: size - 1, count: 1) == [0x0A],
+           let print = StatsCache.fingerprint(log, length: size) {
+            let tally = StatsTally(events.grouped(), calendar: calendar)
+            StatsCache.writeTally(statsTallyPath, tally, settings: key, length: size, fingerprint: print)
         }
         return .events(events)
     }
@@ -52,10 +50,7 @@ public enum StatsCache {
     static let rewriteAfter = 64 << 10
 
     /// The settings key of the caches, with the layout of the log's files when there are several.
-    static func key(_ settings: Settings, _ log: LogFile) -> UInt64 {
-        let k = StatsEvents.settingsKey(settings)
-        return log.layoutKey == 0 ? k : FastHash.combine(k, log.layoutKey)
-    }
+    static func key(_ settings: Settings, _ log: LogFile) -> UInt64 { log.cacheKey(StatsEvents.settingsKey(settings)) }
 
     static func events(log: LogFile, cachePath: String, settings: Settings, scheduler: any Scheduler,
                        canWrite: Bool) throws(StoreError) -> StatsEvents {
