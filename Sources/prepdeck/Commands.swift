@@ -67,7 +67,7 @@ struct ListCommand: ParsableCommand {
                 for i in order {
                     let s = schedules[i] ?? CardSchedule()
                     qs[i].writeListJSON(into: &out, schedule: s, status: CardStatus(s, now: now))
-                    if out.bytes.count >= 64 << 10 { try out.flush(writeStandardOutput) }
+                    if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
                 }
                 out.endArray()
                 out.raw(0x0A)

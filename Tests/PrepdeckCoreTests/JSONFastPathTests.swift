@@ -476,6 +476,55 @@ func referenceQuote(_ s: String, into out: inout String) {
         }
     }
 
+    /// Numbers are written without making their String (integers digit by digit): the same text as
+    /// `JSONWriter.number`, at the edges of the integer form too.
+    @Test func numbersAsTheirStringForm() {
+        var values: [Double] = [0, -0.0, 1, -1, 9, 10, 42, -42, 1e15 - 1, -(1e15 - 1), 1e15, -1e15, 1e16, 1.5, -2.25,
+                                39.32135629146828, 0.1, 1e-7, 5e-324, .greatestFiniteMagnitude, .nan, .infinity, -.infinity]
+        var rng = TestRNG(seed: 7)
+        for _ in 0..<2000 {
+            values.append(Double(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 60)))
+            values.append(Double(bitPattern: rng.next()))
+        }
+        for d in values {
+            var b = JSONBytes()
+            b.number(d)
+            #expect(String(decoding: b.bytes, as: UTF8.self) == JSONWriter.number(d), "\(d)")
+        }
+    }
+
+    /// Nesting deeper than the writer's 64 bits of "has an item yet", and indents of any length.
+    @Test func deepNesting() {
+        var b = JSONBytes(indent: 3)
+        for _ in 0..<70 { b.beginArray(); b.int(1) }
+        b.int(7)
+        for _ in 0..<70 { b.endArray() }
+        var expected = ""
+        for level in 0..<70 {
+            expected += (level == 0 ? "" : ",\n" + String(repeating: " ", count: 3 * level)) + "["
+            expected += "\n" + String(repeating: " ", count: 3 * (level + 1)) + "1"
+        }
+        expected += ",\n" + String(repeating: " ", count: 210) + "7"
+        for level in (0..<70).reversed() { expected += "\n" + String(repeating: " ", count: 3 * level) + "]" }
+        #expect(String(decoding: b.bytes, as: UTF8.self) == expected)
+    }
+
+    /// A copy of a stream is a value: writing to one leaves the other as it was, through growth and flushes.
+    @Test func copiesAreIndependent() {
+        var a = JSONBytes(capacity: 8)
+        a.beginArray(); a.string("shared")
+        var b = a
+        a.string(String(repeating: "a", count: 100)); a.endArray()
+        b.int(2); b.endArray()
+        #expect(String(decoding: a.bytes, as: UTF8.self) == "[\"shared\",\"" + String(repeating: "a", count: 100) + "\"]")
+        #expect(String(decoding: b.bytes, as: UTF8.self) == "[\"shared\",2]")
+        var c = b
+        var flushed: [UInt8] = []
+        c.flush { flushed.append(contentsOf: $0) }
+        #expect(String(decoding: flushed, as: UTF8.self) == "[\"shared\",2]")
+        #expect(c.count == 0 && b.count == 12)
+    }
+
     @Test func timesFormatAsBeforeAtTheEdges() {
         for t in [-62_135_596_800.0, 0, 0.9995, 1_764_669_300.001, 253_402_300_799.999, 1e300, -1e300, .nan] {
             let d = Date(timeIntervalSince1970: t)
