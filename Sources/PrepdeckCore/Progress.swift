@@ -72,6 +72,9 @@ public struct CardTable: Sendable {
     public let schedules: [CardSchedule]
     public let firsts: [Date?]
     public var names: [String] { ids.names }
+    /// What identifies these cards and their order (the snapshot's checksum), so that a join with a catalogue
+    /// can be kept (`join.bin`); nil when not known.
+    public var identity: UInt64?
 
     public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
@@ -154,6 +157,50 @@ public struct StudyProgress: Sendable {
     public func reviewedSchedule(_ card: String) -> CardSchedule? {
         if !changed.isEmpty, let c = changed[card] { return c }
         return base.index(of: card).map { base.schedules[$0] }
+    }
+
+    /// The loaded table's identity (`CardTable.identity`).
+    public var baseIdentity: UInt64? { base.identity }
+    /// The number of cards in the loaded table, and the id of one (for checking a kept join).
+    public var baseCount: Int { base.count }
+    public func baseName(_ j: Int) -> String { base.names[j] }
+
+    /// For each of `ids`: its index in the loaded table, or -1 (a join that depends only on the ids and the
+    /// table, and so can be kept while both are the same).
+    public func baseJoin(_ ids: some Sequence<String>) -> [Int32] {
+        ids.map { base.index(of: $0).map { Int32($0) } ?? -1 }
+    }
+
+    /// The schedule of each of the ids `join` was made from (`baseJoin`), as `reviewedSchedule` gives it: the
+    /// loaded table's through the join, then the cards changed since. `position` finds the place of a
+    /// changed card that is not in the table (it is asked only then).
+    public func schedules(join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
+        var out = [CardSchedule?](repeating: nil, count: join.count)
+        base.schedules.withUnsafeBufferPointer { bs in
+            join.withUnsafeBufferPointer { js in
+                out.withUnsafeMutableBufferPointer { o in
+                    for k in 0..<js.count { let j = Int(js[k]); if j >= 0 { o[k] = bs[j] } }
+                }
+            }
+        }
+        guard !changed.isEmpty else { return out }
+        var inverse: [Int32]?
+        for (card, s) in changed {
+            var at: Int?
+            if let j = base.index(of: card) {
+                if inverse == nil {
+                    var inv = [Int32](repeating: -1, count: base.count)
+                    for (k, j) in join.enumerated() where j >= 0 { inv[Int(j)] = Int32(k) }
+                    inverse = inv
+                }
+                let k = inverse![j]
+                at = k >= 0 ? Int(k) : nil
+            } else {
+                at = position(card)
+            }
+            if let at, at < out.count { out[at] = s }
+        }
+        return out
     }
 
     /// The number of cards with an effective review.

@@ -176,7 +176,10 @@ public struct Deck: Sendable, Equatable {
 public struct Bank: Sendable, Equatable {
     public var file: String
     public var deck: Deck
-    public var questions: [Question]
+    public var questions: [Question] { didSet { identity = nil } }
+    /// What identifies the questions' ids and their order (the bank index's checksum of them), so that a join
+    /// with the progress can be kept; nil when not known. Cleared when `questions` changes.
+    public var identity: UInt64?
     /// Where this bank's folded search texts can be read without its questions' texts (the bank index).
     public var searchTexts: (any SearchTextSource)?
     /// What was wrong but not fatal (bytes that are not UTF-8, read as U+FFFD), one line each, `FILE:LINE:COLUMN: …`.
@@ -817,6 +820,8 @@ public struct Catalog: Sendable {
     public private(set) var warnings: [String]
     private let ids: IDIndex
     private var searchSources: [(any SearchTextSource)?]
+    /// What identifies the catalogue's ids and their order: made from its banks' identities (nil when one has none).
+    public let identity: UInt64?
 
     /// The id → position table, made at the first look-up by id (lists and queues never need it).
     final class IDIndex: @unchecked Sendable {
@@ -837,6 +842,7 @@ public struct Catalog: Sendable {
         self.banks = banks.map { ($0.file, $0.deck, $0.questions.count) }
         warnings = banks.flatMap(\.warnings)
         searchSources = banks.map(\.searchTexts)
+        identity = Catalog.identity(banks)
         if banks.count == 1 {
             // One bank: its decoder already checked that its ids are unique; keep its array (no copy).
             questions = banks[0].questions
@@ -856,6 +862,15 @@ public struct Catalog: Sendable {
             }
         }
         ids = IDIndex(table)
+    }
+
+    static func identity(_ banks: [Bank]) -> UInt64? {
+        var words: [UInt64] = [UInt64(banks.count)]
+        for b in banks {
+            guard let id = b.identity else { return nil }
+            words += [id, UInt64(b.questions.count)]
+        }
+        return words.withUnsafeBytes { FastHash.hash($0, seed: 0xCA7A) }
     }
 
     public func question(_ id: String) -> Question? { ids.get(questions).index(of: id).map { questions[$0] } }

@@ -311,7 +311,9 @@ enum BankIndex {
             }
             guard !r.failed, r.at == raw.count else { return nil }
             let search = IndexSearchTexts(indexPath: indexPath, at: h.searchAt, length: h.searchLength, checksum: h.searchChecksum, count: n)
-            return Bank(file: displayPath, deck: deck, questions: questions, searchTexts: search)
+            var bank = Bank(file: displayPath, deck: deck, questions: questions, searchTexts: search)
+            bank.identity = h.metaChecksum
+            return bank
         }
     }
 }

@@ -319,7 +319,9 @@ final class SnapshotFile: @unchecked Sendable {
         cards.withUnsafeBufferPointer { cs in
             for k in cs.indices { names.append(cs[k].name); schedules.append(cs[k].schedule); firsts.append(cs[k].firstReview) }
         }
-        table = CardTable(names: names, schedules: schedules, firsts: firsts)
+        var t = CardTable(names: names, schedules: schedules, firsts: firsts)
+        t.identity = header.coreChecksum
+        table = t
     }
 
     deinit { munmap(base, length) }

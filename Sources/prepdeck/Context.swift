@@ -131,15 +131,12 @@ struct AppContext {
         Timing.mark("load banks (in parallel)")
         var warnings = catalog.warnings + loaded.warnings.map(\.description)
         let progress = loaded.progress
-        // One pass over the catalogue: each question's schedule, and how many logged cards it lacks
-        // (its ids are unique, so the matched ones are as many as the questions with a schedule).
-        var catalogSchedules = [CardSchedule?](repeating: nil, count: catalog.questions.count)
+        // Each question's schedule, through the join of the catalogue with the snapshot's cards (kept in
+        // join.bin while both are the same), and how many logged cards the catalogue lacks (its ids are
+        // unique, so the matched ones are as many as the questions with a schedule).
+        let catalogSchedules = progress.schedules(join: join(catalog, progress, store), position: { catalog.position(of: $0) })
         var matched = 0
-        catalog.questions.withUnsafeBufferPointer { qs in
-            for k in qs.indices {
-                if let s = progress.reviewedSchedule(qs[k].id) { catalogSchedules[k] = s; matched += 1 }
-            }
-        }
+        for s in catalogSchedules where s != nil { matched += 1 }
         let unknown = progress.reviewedCount - matched
         if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
         // A rating dated after now (a wrong clock, a hand-edited line) is kept, as the log is the truth, but said.
@@ -155,6 +152,24 @@ struct AppContext {
                              catalogSchedules: catalogSchedules, warnings: warnings)
         AppContext.keepAlive.append(ctx)
         return ctx
+    }
+
+    /// Catalogue position → index in the progress's loaded table: from join.bin when it was made for this
+    /// catalogue and table (and a sample of it names the same cards), else by id (and then kept).
+    static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore) -> [Int32] {
+        let qs = catalog.questions
+        guard let ci = catalog.identity, let ti = progress.baseIdentity else { return progress.baseJoin(qs.lazy.map(\.id)) }
+        if let kept = store.readJoin(catalog: ci, table: ti, count: qs.count, tableCount: progress.baseCount) {
+            // The identities are checksums: a sample of the positions is compared by id as well.
+            let step = max(1, qs.count / 64)
+            let sound = stride(from: 0, to: qs.count, by: step).allSatisfy { k in
+                kept[k] < 0 ? progress.baseJoin([qs[k].id])[0] < 0 : progress.baseName(Int(kept[k])) == qs[k].id
+            }
+            if sound { return kept }
+        }
+        let made = progress.baseJoin(qs.lazy.map(\.id))
+        store.writeJoin(made, catalog: ci, table: ti)
+        return made
     }
 
     /// Every loaded context stays referenced until the process exits (see `runReporting`): freeing a large

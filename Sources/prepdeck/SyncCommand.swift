@@ -13,7 +13,7 @@ struct SyncCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     /// What the data directory's `.gitignore` must hold: caches, this machine's id and lock, drafts.
-    static let ignored = ["/device-id", "/lock", "/snapshot.bin", "/stats-cache.bin", "/stats-tally.bin", "/bank-index/",
+    static let ignored = ["/device-id", "/lock", "/snapshot.bin", "/stats-cache.bin", "/stats-tally.bin", "/join.bin", "/bank-index/",
                           "/drafts/", "/exports/", "*.torn", "*.tmp-*"]
 
     func run() throws {
@@ -47,7 +47,7 @@ struct SyncCommand: ParsableCommand {
             try ensureIgnored(dir)
             // Files of this machine committed before the .gitignore had them (a `git add -A` of one's own) leave the index.
             _ = git.run(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", "device-id", "lock", "snapshot.bin", "stats-cache.bin",
-                         "stats-tally.bin", "bank-index", "drafts", "exports"])
+                         "stats-tally.bin", "join.bin", "bank-index", "drafts", "exports"])
             let branch = git.run(["symbolic-ref", "--short", "HEAD"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !branch.isEmpty else {
                 throw CLIError("\(dir) is not on a branch (a detached HEAD): git -C \(dir) switch BRANCH, then sync again", code: 78)

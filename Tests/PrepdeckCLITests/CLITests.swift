@@ -174,6 +174,71 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         #expect(try prepdeck(["list", "--bank", bank], dataDir: dir).stdout.contains("product catalof"))
     }
 
+    /// join.bin (catalogue position → snapshot card) is kept while the bank's ids and the snapshot stay the
+    /// same; a reordered bank, new ratings, a damaged file or one whose entries name other cards give the
+    /// answer a directory without caches gives.
+    @Test func theKeptJoinFollowsTheBankAndTheLog() throws {
+        let dir = tempDataDir()
+        let bank = dir + "-bank.json"
+        try write(bank, try String(contentsOfFile: seedBank, encoding: .utf8))
+        var log = ""
+        for k in 0..<40 {
+            log += "{\"id\":\"e\(k)\",\"card\":\"\(seedIDs[k % 4])\",\"rating\":\(1 + k % 4),\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k):00Z\",\"mode\":\"review\"}\n"
+        }
+        try write(dir + "/reviews.jsonl", log)
+        // What a directory with the same log and no caches at all answers (the lock held: none are written).
+        func reference() throws -> String {
+            let plain = tempDataDir()
+            try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: dir + "/reviews.jsonl", toPath: plain + "/reviews.jsonl")
+            let holder = try holdLock(plain + "/lock")
+            defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+            let r = try prepdeck(["list", "--json", "--bank", bank], dataDir: plain)
+            #expect(r.status == 0 && !FileManager.default.fileExists(atPath: plain + "/join.bin"))
+            return r.stdout
+        }
+        func listed() throws -> String {
+            let r = try prepdeck(["list", "--json", "--bank", bank], dataDir: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout
+        }
+        var expected = try reference()
+        #expect(expected.contains("\"reps\": 10"))
+        // The first run makes the bank index and the snapshot, the second the join, the third reads it.
+        for _ in 0..<3 { #expect(try listed() == expected) }
+        let joinPath = dir + "/join.bin"
+        let kept = try Data(contentsOf: URL(fileURLWithPath: joinPath))
+        let questions = expected.components(separatedBy: "\n    \"id\": ").count - 1
+        #expect(questions == seedIDs.count && kept.count == 32 + 4 * questions + 8)
+        // Its entries permuted (the checksum made anew): a sample of them is checked by id, so it is not used.
+        var bytes = [UInt8](kept)
+        let n = (bytes.count - 40) / 4
+        let entries = (0..<n).map { Array(bytes[(32 + 4 * $0)..<(36 + 4 * $0)]) }
+        for k in 0..<n { bytes.replaceSubrange((32 + 4 * k)..<(36 + 4 * k), with: entries[(k + 1) % n]) }
+        let sum = bytes[0..<(bytes.count - 8)].withUnsafeBytes { FastHash.hash($0, seed: 0x701E) }
+        withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..., with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: joinPath))
+        #expect(try listed() == expected)
+        // Damaged: not used.
+        try Data(repeating: 0x41, count: kept.count).write(to: URL(fileURLWithPath: joinPath))
+        #expect(try listed() == expected)
+        // New ratings (of a card that had some and of one that had none) after the snapshot.
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/reviews.jsonl"))
+        h.seekToEndOfFile()
+        h.write(Data(("{\"id\":\"n1\",\"card\":\"\(seedIDs[0])\",\"rating\":1,\"at\":\"2026-11-20T10:00:00Z\",\"mode\":\"review\"}\n"
+                      + "{\"id\":\"n2\",\"card\":\"\(seedIDs[4])\",\"rating\":4,\"at\":\"2026-11-20T10:01:00Z\",\"mode\":\"review\"}\n").utf8))
+        try h.close()
+        expected = try reference()
+        for _ in 0..<2 { #expect(try listed() == expected) }
+        // The bank's questions in the opposite order: another catalogue, another join.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bank))) as? [String: Any])
+        var reordered = object
+        reordered["questions"] = Array(try #require(object["questions"] as? [Any]).reversed())
+        try JSONSerialization.data(withJSONObject: reordered, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: bank))
+        expected = try reference()
+        for _ in 0..<3 { #expect(try listed() == expected) }
+    }
+
     /// Issue 17, case 8: a FIFO as a bank or as the review log is refused at once, not waited on for ever.
     @Test func aFIFOIsRefusedNotWaitedOn() throws {
         let dir = tempDataDir()

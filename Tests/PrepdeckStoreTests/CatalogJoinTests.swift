@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import PrepdeckCore
+@testable import PrepdeckStore
+
+/// The join of the catalogue with the loaded cards (`join.bin`), and the identities that key it.
+@Suite struct CatalogJoinTests {
+    func sched(_ reps: Int) -> CardSchedule { var s = CardSchedule(); s.state = .review; s.reps = reps; return s }
+
+    /// Through a join, every id gets what `reviewedSchedule` gives it: cards of the table, cards changed since
+    /// (rated, undone to nothing), cards rated since that the table lacks, and ids of no card.
+    @Test func schedulesThroughTheJoinAreTheReviewedSchedules() {
+        var rng = SnapRNG(state: 11)
+        for round in 0..<30 {
+            let names = (0..<(50 + round * 7)).map { "card-\(round)-\($0)" }
+            let table = CardTable(names: names, schedules: names.indices.map { sched($0) }, firsts: names.map { _ in nil })
+            var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
+            for n in names where rng.below(6) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : sched(1000 + rng.below(50)), nil) }
+            let newcomers = (0..<rng.below(8)).map { "new-\(round)-\($0)" }
+            for n in newcomers { overrides[n] = (sched(2000), nil) }
+            let progress = StudyProgress(settings: Settings(), table: table, overrides: overrides, source: nil)
+            // The catalogue: some of the table's cards, the newcomers and unknown ids, in a random order.
+            var ids = names.filter { _ in rng.below(4) != 0 } + newcomers + (0..<rng.below(10)).map { "unknown-\(round)-\($0)" }
+            for k in ids.indices.reversed() { ids.swapAt(k, rng.below(k + 1)) }
+            let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+            var asked: [String] = []
+            let join = progress.baseJoin(ids)
+            #expect(join.count == ids.count)
+            for (k, j) in join.enumerated() { #expect(j < 0 ? table.index(of: ids[k]) == nil : names[Int(j)] == ids[k]) }
+            let got = progress.schedules(join: join, position: { asked.append($0); return position[$0] })
+            #expect(got == ids.map { progress.reviewedSchedule($0) }, "round \(round)")
+            // Only cards missing from the table are looked up by id.
+            #expect(Set(asked) == Set(newcomers))
+        }
+    }
+
+    @Test func aKeptJoinIsUsedOnlyForItsCatalogueAndTable() throws {
+        let store = try DataStore(root: tempDir("join"))
+        let join: [Int32] = [3, -1, 0, 2, 1, -1]
+        #expect(store.writeJoin(join, catalog: 7, table: 9))
+        #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == join)
+        #expect(store.readJoin(catalog: 8, table: 9, count: 6, tableCount: 4) == nil)
+        #expect(store.readJoin(catalog: 7, table: 8, count: 6, tableCount: 4) == nil)
+        #expect(store.readJoin(catalog: 7, table: 9, count: 5, tableCount: 4) == nil)
+        // An index beyond the table (a table of 3 cards) is not trusted.
+        #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 3) == nil)
+        // Any byte changed fails the checksum.
+        let good = try #require(try FileIO.read(store.joinPath))
+        for k in stride(from: 0, to: good.count, by: 5) {
+            var bad = good
+            bad[k] ^= 0x20
+            try Data(bad).write(to: URL(fileURLWithPath: store.joinPath))
+            #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == nil, "byte \(k)")
+        }
+        try Data(good.prefix(20)).write(to: URL(fileURLWithPath: store.joinPath))
+        #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == nil)
+    }
+
+    @Test func aReadOnlyStoreKeepsNoJoin() throws {
+        let dir = tempDir("join-ro")
+        _ = try DataStore(root: dir)
+        let holder = try DataStore(root: dir) // holds the lock
+        let reader = try DataStore(root: dir, access: .read)
+        #expect(!reader.writeJoin([0], catalog: 1, table: 2))
+        #expect(!FileManager.default.fileExists(atPath: reader.joinPath))
+        _ = holder
+    }
+
+    /// A catalogue's identity follows its banks' ids in order; a bank whose questions change loses its own.
+    @Test func identities() {
+        func bank(_ ids: [String], _ identity: UInt64?) -> Bank {
+            var b = Bank(file: "b.json", deck: Deck(id: "d", title: "D"),
+                         questions: ids.map { Question(id: $0, title: $0, prompt: "p", difficulty: .easy, kind: .technical,
+                                                       topics: ["t"], answer: "a", keyPoints: ["k"]) })
+            b.identity = identity
+            return b
+        }
+        let a = bank(["a1", "a2"], 1), b = bank(["b1"], 2)
+        let ab = try? Catalog(banks: [a, b]), ba = try? Catalog(banks: [b, a])
+        #expect(ab?.identity != nil && ba?.identity != nil && ab?.identity != ba?.identity)
+        #expect((try? Catalog(banks: [a, b]))?.identity == ab?.identity)
+        #expect((try? Catalog(banks: [a, bank(["b1"], nil)]))?.identity == nil)
+        var changed = a
+        changed.questions.removeLast()
+        #expect(changed.identity == nil)
+    }
+}
