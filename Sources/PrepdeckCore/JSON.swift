@@ -647,33 +647,7 @@ extension JSONOutput {
 /// (`list --json` writes 9 MB in 300,000 keys; an `Array` append a byte spent most of the time in its
 /// checks). A copy of a `JSONBytes` gets its own buffer on its next write.
 public struct JSONBytes: JSONOutput {
-    private final class Buffer {
-        var base: UnsafeMutablePointer<UInt8>
-        var count = 0
-        var capacity: Int
-        init(capacity: Int) {
-            self.capacity = Swift.max(64, capacity)
-            base = .allocate(capacity: self.capacity)
-        }
-        func copy() -> Buffer {
-            let b = Buffer(capacity: capacity)
-            b.base.update(from: base, count: count)
-            b.count = count
-            return b
-        }
-        func grow(toHold n: Int) {
-            var c = capacity
-            while c < n { c *= 2 }
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-            bigger.update(from: base, count: count)
-            base.deallocate()
-            base = bigger
-            capacity = c
-        }
-        deinit { base.deallocate() }
-    }
-
-    private var buffer: Buffer
+    private var buffer: ByteBuffer
     let indent: Int?
     /// For each open container, whether it has a member or an item yet: bit k of `had` for depth k < 64,
     /// `deeper` beyond.
@@ -684,48 +658,21 @@ public struct JSONBytes: JSONOutput {
 
     public init(indent: Int? = nil, capacity: Int = 1024) {
         self.indent = indent
-        buffer = Buffer(capacity: capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
 
     /// The bytes written so far (a copy).
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: buffer.count)) }
+    public var bytes: [UInt8] { buffer.bytes }
     /// How many bytes are written and not yet flushed.
     public var count: Int { buffer.count }
 
     /// Hands the bytes written so far to `write` and forgets them (keeping the buffer), so that a long output
     /// is written as it is made, a chunk at a time, instead of held whole.
-    public mutating func flush(_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-        try write(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
-        own()
-        buffer.count = 0
-    }
+    public mutating func flush(_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows { try buffer.flush(write) }
 
-    /// Makes the buffer this value's alone.
-    @inline(__always)
-    private mutating func own() {
-        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
-    }
-
-    /// Room for `n` more bytes; returns where they go (`commit` then counts them).
-    @inline(__always)
-    private mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        own()
-        if buffer.count + n > buffer.capacity { buffer.grow(toHold: buffer.count + n) }
-        return buffer.base + buffer.count
-    }
-
-    @inline(__always)
-    private mutating func put(_ raw: UnsafeRawBufferPointer) {
-        let p = reserve(raw.count)
-        if let src = raw.baseAddress { p.update(from: src.assumingMemoryBound(to: UInt8.self), count: raw.count) }
-        buffer.count += raw.count
-    }
-
-    @inline(__always)
-    private mutating func put(_ byte: UInt8) {
-        reserve(1).pointee = byte
-        buffer.count += 1
-    }
+    @inline(__always) private mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> { buffer.reserve(n) }
+    @inline(__always) private mutating func put(_ raw: UnsafeRawBufferPointer) { buffer.append(raw) }
+    @inline(__always) private mutating func put(_ byte: UInt8) { buffer.append(byte) }
 
     /// Appends raw bytes (a line break after the value, say).
     public mutating func raw(_ byte: UInt8) { put(byte) }
@@ -771,7 +718,7 @@ public struct JSONBytes: JSONOutput {
         let p = reserve(n + 1)
         p.pointee = 0x0A
         (p + 1).update(repeating: 0x20, count: n)
-        buffer.count += n + 1
+        buffer.commit(n + 1)
     }
 
     private mutating func close(_ byte: UInt8) {
@@ -789,7 +736,7 @@ public struct JSONBytes: JSONOutput {
         if v < 0 { p.pointee = 0x2D }
         var i = n
         repeat { i -= 1; p[i] = UInt8(truncatingIfNeeded: 48 + x % 10); x /= 10 } while x > 0
-        buffer.count += n
+        buffer.commit(n)
     }
 
     /// `s` as a JSON string: copied at once when it is printable ASCII with nothing to escape (ids, keys,
@@ -802,7 +749,7 @@ public struct JSONBytes: JSONOutput {
             p.pointee = 0x22
             if let src = u.baseAddress { (p + 1).update(from: src, count: u.count) }
             p[u.count + 1] = 0x22
-            buffer.count += u.count + 2
+            buffer.commit(u.count + 2)
             return true
         }
         if done == true { return }

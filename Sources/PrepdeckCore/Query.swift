@@ -317,12 +317,39 @@ public struct QuestionFilter: Sendable, Equatable {
     public var hasFacets: Bool { !(difficulties.isEmpty && kinds.isEmpty && topics.isEmpty && statuses.isEmpty) }
 
     public func admits(_ q: Question, status: CardStatus) -> Bool {
-        if !difficulties.isEmpty && !difficulties.contains(q.difficulty) { return false }
-        if !kinds.isEmpty && !kinds.contains(q.kind) { return false }
-        if !topics.isEmpty && !q.topics.contains(where: topics.contains) { return false }
-        if !statuses.isEmpty && !statuses.contains(status) { return false }
-        return true
+        FacetTest(self).admits(q, status: status)
     }
+}
+
+/// `QuestionFilter.admits` with the difficulty, kind and status sets as bit masks (a set's look-up hashes;
+/// a query tests every question of the catalogue).
+struct FacetTest {
+    let difficulties: UInt32, kinds: UInt32, statuses: UInt32
+    let topics: Set<String>
+
+    init(_ f: QuestionFilter) {
+        func mask<T: FacetBit>(_ set: Set<T>) -> UInt32 { set.isEmpty ? ~0 : set.reduce(0) { $0 | $1.facetBit } }
+        difficulties = mask(f.difficulties); kinds = mask(f.kinds); statuses = mask(f.statuses); topics = f.topics
+    }
+
+    @inline(__always) func admits(_ q: Question, status: CardStatus) -> Bool {
+        difficulties & q.difficulty.facetBit != 0 && kinds & q.kind.facetBit != 0 && statuses & status.facetBit != 0
+            && (topics.isEmpty || q.topics.contains(where: topics.contains))
+    }
+}
+
+/// One bit per case (for `FacetTest`'s masks).
+protocol FacetBit: Hashable { var facetBit: UInt32 { get } }
+extension Difficulty: FacetBit {
+    var facetBit: UInt32 { switch self { case .easy: 1; case .medium: 2; case .hard: 4 } }
+}
+extension Kind: FacetBit {
+    var facetBit: UInt32 {
+        switch self { case .technical: 1; case .systemDesign: 2; case .coding: 4; case .behavioral: 8; case .askTheInterviewer: 16 }
+    }
+}
+extension CardStatus: FacetBit {
+    var facetBit: UInt32 { switch self { case .new: 1; case .learning: 2; case .due: 4; case .learned: 8 } }
 }
 
 public enum QuestionSort: String, Sendable, CaseIterable {
@@ -357,6 +384,7 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
     // Where the search matches each question, all at once (0 title, 1 body, 2 none).
     let found: [UInt8]? = words.isEmpty || index.count != questions.count ? nil : index.classify(words: words)
     let facets = filter.hasFacets
+    let test = FacetTest(filter)
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
     hits.reserveCapacity(questions.count)
     for i in questions.indices {
@@ -370,7 +398,7 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
         }
         if facets {
             let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
-            guard filter.admits(questions[i], status: st) else { continue }
+            guard test.admits(questions[i], status: st) else { continue }
         }
         hits.append((i, hit))
     }
@@ -464,13 +492,16 @@ func appendASCIILower(_ s: String, into out: inout [UInt8]) -> Bool {
 /// writes, CSI) reaches the terminal raw, as in the TUI (`sanitizeGrapheme`). `keepNewlines`: multi-line
 /// text (an answer in `show`) keeps its line feeds and tabs.
 public func terminalSafe(_ s: String, keepNewlines: Bool = false) -> String {
-    var clean = true
-    for b in s.utf8 where b < 0x20 || b == 0x7F || b == 0xC2 {
-        if keepNewlines && (b == 0x0A || b == 0x09) { continue }
-        clean = false
-        break
+    // (0xC2 leads every C1 control's UTF-8; checked exactly below.) The bytes are scanned in place: the
+    // UTF-8 view's iterator costs tens of instructions a byte, and `list` passes every title through here.
+    func clean(_ u: some Sequence<UInt8>) -> Bool {
+        for b in u where b < 0x20 || b == 0x7F || b == 0xC2 {
+            if keepNewlines && (b == 0x0A || b == 0x09) { continue }
+            return false
+        }
+        return true
     }
-    if clean { return s } // (0xC2 leads every C1 control's UTF-8; checked exactly below)
+    if s.utf8.withContiguousStorageIfAvailable(clean) ?? clean(s.utf8) { return s }
     var out = String.UnicodeScalarView()
     for u in s.unicodeScalars {
         let v = u.value

@@ -75,20 +75,18 @@ struct ListCommand: ParsableCommand {
                 Timing.mark("output")
                 return
             }
-            var out: [UInt8] = []
-            out.reserveCapacity(order.count * 96)
+            var out = ByteBuffer(capacity: order.count * 96)
             qs.withUnsafeBufferPointer { qs in
                 for i in order {
-                    let q = qs[i]
                     let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
-                    out.append(contentsOf: q.id.utf8); out.append(0x09)
-                    out.append(contentsOf: q.difficulty.rawValue.utf8); out.append(0x09)
-                    out.append(contentsOf: q.kind.rawValue.utf8); out.append(0x09)
-                    out.append(contentsOf: st.rawValue.utf8); out.append(0x09)
-                    out.append(contentsOf: terminalSafe(q.title).utf8); out.append(0x0A)
+                    out.append(qs[i].id); out.append(0x09)
+                    out.append(qs[i].difficulty.rawValue); out.append(0x09)
+                    out.append(qs[i].kind.rawValue); out.append(0x09)
+                    out.append(st.rawValue); out.append(0x09)
+                    out.append(terminalSafe(qs[i].title)); out.append(0x0A)
                 }
             }
-            FileHandle.standardOutput.write(Data(out))
+            try out.flush(writeStandardOutput)
             Timing.mark("output")
         }
     }

@@ -216,7 +216,11 @@ func referenceRunQuery(questions: [Question], index: ReferenceSearchIndex, filte
         let q = questions[i]
         if filter.hasFacets {
             let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
-            guard filter.admits(q, status: st) else { continue }
+            // The sets themselves (the query tests bit masks made from them).
+            guard filter.difficulties.isEmpty || filter.difficulties.contains(q.difficulty),
+                  filter.kinds.isEmpty || filter.kinds.contains(q.kind),
+                  filter.topics.isEmpty || q.topics.contains(where: filter.topics.contains),
+                  filter.statuses.isEmpty || filter.statuses.contains(st) else { continue }
         }
         if words.isEmpty { hits.append((i, .title)); continue }
         if let h = index.match(i, words: words) { hits.append((i, h)) }
@@ -250,4 +254,23 @@ func referenceRunQuery(questions: [Question], index: ReferenceSearchIndex, filte
         return a.i < b.i
     }
     return hits.map(\.i)
+}
+
+/// `terminalSafe`: control characters (C0, DEL, C1) become visible stand-ins; everything else, and text
+/// without them, is returned as it was.
+@Suite struct TerminalSafeTests {
+    @Test func controlsAreReplacedAndTheRestKept() {
+        #expect(terminalSafe("plain title, no controls") == "plain title, no controls")
+        #expect(terminalSafe("ünïcödé — ok ✓") == "ünïcödé — ok ✓")
+        #expect(terminalSafe("a\u{1B}[31mred") == "a\u{241B}[31mred")
+        #expect(terminalSafe("tab\there\nline") == "tab\u{2409}here\u{240A}line")
+        #expect(terminalSafe("tab\there\nline", keepNewlines: true) == "tab\there\nline")
+        #expect(terminalSafe("del\u{7F}") == "del\u{2421}")
+        #expect(terminalSafe("c1\u{9B}x") == "c1\u{FFFD}x")
+        // U+00C2 (Â) shares its lead byte with the C1 controls and is kept.
+        #expect(terminalSafe("Â la carte") == "Â la carte")
+        // A string without contiguous UTF-8 (bridged from NSString) is checked the same way.
+        let bridged = NSString(string: "bridged\u{07}bell") as String
+        #expect(terminalSafe(bridged) == "bridged\u{2407}bell")
+    }
 }
