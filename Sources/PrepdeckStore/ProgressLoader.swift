@@ -471,8 +471,14 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
         return true
     }
 
+    /// Whether one card's offsets can be trusted (only the snapshot's blocks that hold them are checked).
+    private func offsetsAreSound(of card: String) -> Bool {
+        guard case let .snapshot(snap, _) = offsets, let i = snap.table.index(of: card) else { return true }
+        return snap.eventsAreIntact(start: snap.cards[i].eventsStart, count: snap.cards[i].eventsCount)
+    }
+
     func reviews(of card: String) -> [ReviewEvent] {
-        guard offsetsAreSound else { return fallback()[card] ?? [] }
+        guard offsetsAreSound(of: card) else { return fallback()[card] ?? [] }
         guard let log = try? LogFile.open(layout) else { return [] }
         return lineOffsets(of: card).compactMap { off in
             guard let line = log.line(at: off, limit: limit), case let .review(r)? = try? LogEntry.decode(line: line[...]) else { return nil }

@@ -18,7 +18,7 @@ import PrepdeckCore
 //    40  fingerprint u64              48  card count u64           56 event count u64
 //    64  undone count u64             72  problem count u64
 //    80  offsets of the sections: cards, names, problems, undone, events, id index (u64 each), file length u64
-//   136  checksums: core (cards + names + problems), undone, events, id index (u64 each)
+//   136  checksums: core (cards + names + problems), undone, event blocks, id index (u64 each)
 //   168  header checksum (of bytes 0..<168)
 //   cards     card count × 80 bytes (see `SnapshotCard`)
 //   names     the card ids, UTF-8, back to back
@@ -26,6 +26,8 @@ import PrepdeckCore
 //   undone    per undo line of the covered part: target length u32, target id
 //   events    event count × u64: the line offset of every effective review, card by card, in replay order
 //   id index  event count × (id hash u64, line offset u64), sorted: finds the line of an id
+//   event blocks  per block of 8,192 events (64 KiB of the events section; the last may be shorter): the
+//             block's checksum u64, so that one card's history checks only the blocks it reads
 //
 // Start-up reads the header and the core sections only (they grow with the number of cards, not with
 // the log); the undone, events and id index sections are read when lines were appended after the
@@ -33,12 +35,16 @@ import PrepdeckCore
 
 enum SnapshotFormat {
     static let magic: [UInt8] = [0x50, 0x44, 0x53, 0x4E, 0x41, 0x50, 0x00, 0x01] // "PDSNAP\0\1"
-    static let version: UInt32 = 1
+    /// 2: the events section is checked block by block (the event blocks section).
+    static let version: UInt32 = 2
     /// Bump whenever a change to the schedulers or to the replay rules changes what a log replays to:
     /// every snapshot written before is then rebuilt.
     static let replayVersion: UInt32 = 1
     static let headerSize = 176
     static let cardSize = 80
+    /// Events per checked block of the events section.
+    static let eventsPerBlock = 8192
+    static func blockCount(_ events: Int) -> Int { (events + eventsPerBlock - 1) / eventsPerBlock }
 
     /// A hash of the settings that decide schedules (not `new_per_day`, which only shapes the queue).
     static func settingsHash(_ s: Settings) -> UInt64 { s.schedulingHash(seed: 0x5E77_1265) }
@@ -195,12 +201,17 @@ enum SnapshotCodec {
         writeEvents(&w)
         h.idIndexAt = w.bytes.count
         writeIndex(&w)
+        let blocksAt = w.bytes.count
+        precondition(h.idIndexAt == h.eventsAt + eventCount * 8 && blocksAt == h.idIndexAt + eventCount * 16)
+        for b in 0..<SnapshotFormat.blockCount(eventCount) {
+            let from = h.eventsAt + b * SnapshotFormat.eventsPerBlock * 8
+            w.u64(checksum(w.bytes[from..<min(h.idIndexAt, from + SnapshotFormat.eventsPerBlock * 8)]))
+        }
         h.fileLength = w.bytes.count
-        precondition(h.idIndexAt == h.eventsAt + eventCount * 8 && h.fileLength == h.idIndexAt + eventCount * 16)
         h.coreChecksum = checksum(w.bytes[SnapshotFormat.headerSize..<h.undoneAt])
         h.undoneChecksum = checksum(w.bytes[h.undoneAt..<h.eventsAt])
-        h.eventsChecksum = checksum(w.bytes[h.eventsAt..<h.idIndexAt])
-        h.idIndexChecksum = checksum(w.bytes[h.idIndexAt..<h.fileLength])
+        h.eventsChecksum = checksum(w.bytes[blocksAt..<h.fileLength])
+        h.idIndexChecksum = checksum(w.bytes[h.idIndexAt..<blocksAt])
         var hw = ByteWriter()
         hw.bytes = SnapshotFormat.magic
         hw.u32(SnapshotFormat.version); hw.u32(SnapshotFormat.replayVersion)
@@ -230,7 +241,8 @@ enum SnapshotCodec {
             // Sections in order, sized as the counts say.
             guard h.cardsAt == SnapshotFormat.headerSize, h.namesAt == h.cardsAt + h.cardCount * SnapshotFormat.cardSize,
                   h.namesAt <= h.problemsAt, h.problemsAt <= h.undoneAt, h.undoneAt <= h.eventsAt,
-                  h.idIndexAt == h.eventsAt + h.eventCount * 8, h.fileLength == h.idIndexAt + h.eventCount * 16 else { return nil }
+                  h.idIndexAt == h.eventsAt + h.eventCount * 8,
+                  h.fileLength == h.idIndexAt + h.eventCount * 16 + SnapshotFormat.blockCount(h.eventCount) * 8 else { return nil }
             return h
         }
     }
@@ -294,7 +306,9 @@ final class SnapshotFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let length: Int
     private let lock = NSLock()
-    private var eventsVerified: Bool?
+    /// Whether the event blocks section is intact, then each block (0 not checked yet, 1 intact, 2 not).
+    private var blockListVerified: Bool?
+    private var blocksVerified: [UInt8]
     private var indexVerified: Bool?
 
     /// Opens and checks a snapshot; nil when it is missing, from another version, or corrupt.
@@ -314,6 +328,7 @@ final class SnapshotFile: @unchecked Sendable {
 
     private init(header: SnapshotHeader, cards: [SnapshotCard], problems: [LogLineProblem], base: UnsafeMutableRawPointer, length: Int) {
         self.header = header; self.cards = cards; self.problems = problems; self.base = base; self.length = length
+        blocksVerified = [UInt8](repeating: 0, count: SnapshotFormat.blockCount(header.eventCount))
         var names: [String] = [], schedules: [CardSchedule] = [], firsts: [Date?] = []
         names.reserveCapacity(cards.count); schedules.reserveCapacity(cards.count); firsts.reserveCapacity(cards.count)
         cards.withUnsafeBufferPointer { cs in
@@ -369,13 +384,36 @@ final class SnapshotFile: @unchecked Sendable {
         return out
     }
 
-    /// Whether the events section is intact (read whole once).
-    func eventsAreIntact() -> Bool { verified(header.eventsAt, header.idIndexAt, header.eventsChecksum, &eventsVerified) }
+    /// Whether the whole events section is intact (every block checked, once).
+    func eventsAreIntact() -> Bool { eventsAreIntact(start: 0, count: header.eventCount) }
+
+    /// Whether events `start..<start + count` are intact: the blocks that hold them are checked (once each),
+    /// so one card's history reads 64 KiB or so of the section, not all of it.
+    func eventsAreIntact(start: Int, count: Int) -> Bool {
+        let h = header
+        let blocksAt = h.idIndexAt + h.eventCount * 16
+        guard verified(blocksAt, h.fileLength, h.eventsChecksum, &blockListVerified) else { return false }
+        guard count > 0 else { return true }
+        guard start >= 0, start + count <= h.eventCount else { return false }
+        lock.lock(); defer { lock.unlock() }
+        let per = SnapshotFormat.eventsPerBlock
+        for b in (start / per)...((start + count - 1) / per) {
+            if blocksVerified[b] == 0 {
+                let from = h.eventsAt + b * per * 8, to = min(h.idIndexAt, from + per * 8)
+                let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: blocksAt + b * 8, as: UInt64.self))
+                blocksVerified[b] = FastHash.hash(UnsafeRawBufferPointer(rebasing: raw[from..<to]), seed: 0xC4EC) == stored ? 1 : 2
+            }
+            if blocksVerified[b] != 1 { return false }
+        }
+        return true
+    }
+
+    /// How many blocks of the events section have been checked (for the tests).
+    var blocksChecked: Int { lock.lock(); defer { lock.unlock() }; return blocksVerified.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
 
     /// Whether the events and id index sections are intact (reads them whole).
     func bigSectionsAreIntact() -> Bool {
-        verified(header.eventsAt, header.idIndexAt, header.eventsChecksum, &eventsVerified)
-            && verified(header.idIndexAt, header.fileLength, header.idIndexChecksum, &indexVerified)
+        eventsAreIntact() && verified(header.idIndexAt, header.idIndexAt + header.eventCount * 16, header.idIndexChecksum, &indexVerified)
     }
 
     /// The bytes of events `start..<start + count`.

@@ -232,6 +232,45 @@ func randomLines(_ rng: inout SnapRNG, count: Int, start k0: Int = 0, cards: Int
         expectSame(loaded, try reference(store).progress)
     }
 
+    /// One card's history checks only the blocks of the events section that hold its offsets; a damaged
+    /// block makes the cards it holds read their history from the log, and every history stays right.
+    @Test func aCardsHistoryChecksOnlyItsBlocks() throws {
+        let store = try newStore()
+        // 20 cards × 900 ratings: 18,000 events, in 3 blocks of 8,192.
+        var lines: [String] = []
+        for k in 0..<18_000 {
+            let t = Date(timeIntervalSince1970: 1_780_000_000 + Double(k) * 600)
+            lines.append(line("e\(k)", "c\(k % 20)", 1 + k % 4, RFC3339.format(t)))
+        }
+        try write(store, lines)
+        _ = try store.loadProgress(settings: Settings())
+        let snap = try #require(SnapshotFile.open(store.snapshotPath))
+        #expect(snap.header.eventCount == 18_000 && SnapshotFormat.blockCount(18_000) == 3)
+        let cards = snap.cards.sorted { $0.eventsStart < $1.eventsStart }
+        let first = cards[0], last = cards[cards.count - 1]
+        #expect(snap.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
+        #expect(snap.blocksChecked == 1)
+        #expect(snap.eventsAreIntact() && snap.blocksChecked == 3)
+        // A byte of the last block's events changed.
+        var bytes = try #require(try FileIO.read(store.snapshotPath))
+        bytes[snap.header.eventsAt + (last.eventsStart + 5) * 8] ^= 0x01
+        try FileIO.replace(store.snapshotPath, bytes)
+        let damaged = try #require(SnapshotFile.open(store.snapshotPath))
+        #expect(damaged.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
+        #expect(!damaged.eventsAreIntact(start: last.eventsStart, count: last.eventsCount))
+        #expect(!damaged.eventsAreIntact())
+        let loaded = try store.loadProgress(settings: Settings())
+        #expect(loaded.source == .snapshot(tailLines: 0, rebuiltCards: 0))
+        expectSame(loaded, try reference(store).progress, history: true)
+        // A damaged list of block checksums: no block is trusted.
+        bytes = try #require(try FileIO.read(store.snapshotPath))
+        bytes[snap.header.idIndexAt + 18_000 * 16 + 3] ^= 0x01
+        try FileIO.replace(store.snapshotPath, bytes)
+        let noList = try #require(SnapshotFile.open(store.snapshotPath))
+        #expect(!noList.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
+        expectSame(try store.loadProgress(settings: Settings()), try reference(store).progress, history: true)
+    }
+
     @Test func aCorruptIndexFoundAfterSettingATornLineAsideStillReportsIt() throws {
         let store = try newStore()
         try write(store, [line("a", "x", 3, "2026-11-01T10:00:00Z"), line("b", "y", 3, "2026-11-01T11:00:00Z")])
