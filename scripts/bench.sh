@@ -19,6 +19,11 @@
 #   replay  replay / snapshot figures of the scheduler.
 #
 # Every figure is the median of RUNS runs (default 7). SCRATCH=DIR selects the build directory.
+#
+# The scale check of docs/performance.md (100,000 questions, 10,000,000 reviews; 1.7 GB, not kept):
+#   prepdeck-bench generate --out DIR --questions 100000 --lines 10000000
+#   prepdeck-bench rows --data DIR --runs 5 --no-replay --prepdeck PREPDECK   (the full replay: by hand)
+#   prepdeck-bench tui-real --data DIR --runs 5 --first-frame-only --prepdeck PREPDECK
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-bench-data}
