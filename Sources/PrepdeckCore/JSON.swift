@@ -758,8 +758,8 @@ public struct JSONBytes: JSONOutput {
         text.withUnsafeBytes { put($0) }
     }
 
-    public mutating func null() { separate(); put(UnsafeRawBufferPointer(staticString: "null")) }
-    public mutating func bool(_ b: Bool) { separate(); put(UnsafeRawBufferPointer(staticString: b ? "true" : "false")) }
+    public mutating func null() { separate(); buffer.append("null" as StaticString) }
+    public mutating func bool(_ b: Bool) { separate(); buffer.append(b ? "true" : "false" as StaticString) }
     public mutating func number(_ d: Double) {
         separate()
         // The text of `JSONWriter.number`: a whole number as an integer (NaN fails the first test, the
@@ -782,15 +782,8 @@ public struct JSONBytes: JSONOutput {
     public mutating func key(_ k: String) {
         separate()
         quoted(k)
-        if indent != nil { put(UnsafeRawBufferPointer(staticString: ": ")) } else { put(0x3A) }
+        if indent != nil { buffer.append(": " as StaticString) } else { put(0x3A) }
         afterKey = true
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// The bytes of a literal (static for the process's life).
-    init(staticString s: StaticString) {
-        self.init(start: s.utf8Start, count: s.utf8CodeUnitCount)
     }
 }
 
