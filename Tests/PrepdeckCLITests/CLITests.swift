@@ -134,15 +134,22 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         #expect(try prepdeck(["list", "--bank", seedBank], dataDir: dir).status == 0)
     }
 
-    @Test func readCommandsKeepTheCachesOnlyWhenTheLockIsFree() throws {
+    /// A data directory whose log rates the first `cards` seed questions in turn, 40 ratings from 2026-11-01
+    /// (`rating(k)` for the k-th), and a copy of the seed bank beside it.
+    func ratedSeedDirectory(cards: Int, rating: (Int) -> Int) throws -> (dir: String, bank: String) {
         let dir = tempDataDir()
         let bank = dir + "-bank.json"
         try write(bank, try String(contentsOfFile: seedBank, encoding: .utf8))
         var log = ""
         for k in 0..<40 {
-            log += "{\"id\":\"e\(k)\",\"card\":\"\(seedIDs[k % 5])\",\"rating\":3,\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k):00Z\",\"mode\":\"review\"}\n"
+            log += "{\"id\":\"e\(k)\",\"card\":\"\(seedIDs[k % cards])\",\"rating\":\(rating(k)),\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k):00Z\",\"mode\":\"review\"}\n"
         }
         try write(dir + "/reviews.jsonl", log)
+        return (dir, bank)
+    }
+
+    @Test func readCommandsKeepTheCachesOnlyWhenTheLockIsFree() throws {
+        let (dir, bank) = try ratedSeedDirectory(cards: 5, rating: { _ in 3 })
         // Held by another prepdeck: a read command answers but writes no cache.
         let holder = try holdLock(dir + "/lock")
         let held = try prepdeck(["list", "--due", "--json", "--bank", bank], dataDir: dir)
@@ -178,14 +185,7 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
     /// same; a reordered bank, new ratings, a damaged file or one whose entries name other cards give the
     /// answer a directory without caches gives.
     @Test func theKeptJoinFollowsTheBankAndTheLog() throws {
-        let dir = tempDataDir()
-        let bank = dir + "-bank.json"
-        try write(bank, try String(contentsOfFile: seedBank, encoding: .utf8))
-        var log = ""
-        for k in 0..<40 {
-            log += "{\"id\":\"e\(k)\",\"card\":\"\(seedIDs[k % 4])\",\"rating\":\(1 + k % 4),\"at\":\"2026-11-0\(1 + k / 10)T10:\(10 + k):00Z\",\"mode\":\"review\"}\n"
-        }
-        try write(dir + "/reviews.jsonl", log)
+        let (dir, bank) = try ratedSeedDirectory(cards: 4, rating: { 1 + $0 % 4 })
         // What a directory with the same log and no caches at all answers (the lock held: none are written).
         func reference() throws -> String {
             let plain = tempDataDir()
