@@ -222,7 +222,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 /// Picks the questions of a practice session.
 public func pickPracticeQuestions(_ questions: [Question], filter: QuestionFilter, order: PracticeOrder, count: Int,
                                   progress: StudyProgress, now: Date, random: inout SeededRandom) -> [Question] {
-    let pool = questions.filter { filter.admits($0, status: .new) }
+    let test = filter.facetTest
+    let pool = questions.filter { test.admits($0, status: .new) }
     let ranked: [Question]
     switch order {
     case .random:

@@ -316,14 +316,16 @@ public struct QuestionFilter: Sendable, Equatable {
     public var isEmpty: Bool { difficulties.isEmpty && kinds.isEmpty && topics.isEmpty && statuses.isEmpty && search.isEmpty }
     public var hasFacets: Bool { !(difficulties.isEmpty && kinds.isEmpty && topics.isEmpty && statuses.isEmpty) }
 
-    public func admits(_ q: Question, status: CardStatus) -> Bool {
-        FacetTest(self).admits(q, status: status)
-    }
+    /// Whether one question passes the facets (a loop over questions makes `facetTest` once instead).
+    public func admits(_ q: Question, status: CardStatus) -> Bool { facetTest.admits(q, status: status) }
+
+    /// The facets as a test made once for many questions.
+    public var facetTest: FacetTest { FacetTest(self) }
 }
 
 /// `QuestionFilter.admits` with the difficulty, kind and status sets as bit masks (a set's look-up hashes;
 /// a query tests every question of the catalogue).
-struct FacetTest {
+public struct FacetTest: Sendable {
     let difficulties: UInt32, kinds: UInt32, statuses: UInt32
     let topics: Set<String>
 
@@ -332,7 +334,7 @@ struct FacetTest {
         difficulties = mask(f.difficulties); kinds = mask(f.kinds); statuses = mask(f.statuses); topics = f.topics
     }
 
-    @inline(__always) func admits(_ q: Question, status: CardStatus) -> Bool {
+    @inline(__always) public func admits(_ q: Question, status: CardStatus) -> Bool {
         difficulties & q.difficulty.facetBit != 0 && kinds & q.kind.facetBit != 0 && statuses & status.facetBit != 0
             && (topics.isEmpty || q.topics.contains(where: topics.contains))
     }
@@ -384,7 +386,7 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
     // Where the search matches each question, all at once (0 title, 1 body, 2 none).
     let found: [UInt8]? = words.isEmpty || index.count != questions.count ? nil : index.classify(words: words)
     let facets = filter.hasFacets
-    let test = FacetTest(filter)
+    let test = filter.facetTest
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
     hits.reserveCapacity(questions.count)
     for i in questions.indices {

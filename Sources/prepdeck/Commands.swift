@@ -230,7 +230,8 @@ struct PracticeCommand: ParsableCommand {
             if let c = count { launch.options.count = c; launch.startNow = true }
             if let m = minutes { launch.options.timing = .totalMinutes(m) }
             if let s = secondsPerQuestion { launch.options.timing = .secondsPerQuestion(s) }
-            if launch.startNow, !ctx.catalog.questions.contains(where: { launch.options.filter.admits($0, status: .new) }) {
+            let test = launch.options.filter.facetTest
+            if launch.startNow, !ctx.catalog.questions.contains(where: { test.admits($0, status: .new) }) {
                 throw CLIError("no question matches these options (see `prepdeck topics`)", code: 64)
             }
             try launchTUI(global, start: .practice, practice: launch)
