@@ -161,9 +161,10 @@ public struct StudyProgress: Sendable {
 
     /// The loaded table's identity (`CardTable.identity`).
     public var baseIdentity: UInt64? { base.identity }
-    /// The number of cards in the loaded table, and the id of one (for checking a kept join).
+    /// The number of cards in the loaded table, the id of one, and where an id is in it (for checking a kept join).
     public var baseCount: Int { base.count }
     public func baseName(_ j: Int) -> String { base.names[j] }
+    public func baseIndex(of id: String) -> Int? { base.index(of: id) }
 
     /// For each of `ids`: its index in the loaded table, or -1 (a join that depends only on the ids and the
     /// table, and so can be kept while both are the same).

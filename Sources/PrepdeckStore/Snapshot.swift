@@ -130,9 +130,8 @@ struct ByteReader {
 }
 
 enum SnapshotCodec {
-    static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 {
-        b.withUnsafeBytes { FastHash.hash($0, seed: 0xC4EC) }
-    }
+    static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 { b.withUnsafeBytes(checksum) }
+    static func checksum(_ b: UnsafeRawBufferPointer) -> UInt64 { FastHash.hash(b, seed: 0xC4EC) }
 
     /// Serialises a snapshot. `events` holds every card's line offsets back to back (card order);
     /// `idIndex` is sorted by (hash, offset).
@@ -346,7 +345,7 @@ final class SnapshotFile: @unchecked Sendable {
     private func verified(_ from: Int, _ to: Int, _ sum: UInt64, _ cache: inout Bool?) -> Bool {
         lock.lock(); defer { lock.unlock() }
         if let v = cache { return v }
-        let ok = FastHash.hash(UnsafeRawBufferPointer(rebasing: raw[from..<to]), seed: 0xC4EC) == sum
+        let ok = SnapshotCodec.checksum(UnsafeRawBufferPointer(rebasing: raw[from..<to])) == sum
         cache = ok
         return ok
     }
@@ -401,7 +400,7 @@ final class SnapshotFile: @unchecked Sendable {
             if blocksVerified[b] == 0 {
                 let from = h.eventsAt + b * per * 8, to = min(h.idIndexAt, from + per * 8)
                 let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: blocksAt + b * 8, as: UInt64.self))
-                blocksVerified[b] = FastHash.hash(UnsafeRawBufferPointer(rebasing: raw[from..<to]), seed: 0xC4EC) == stored ? 1 : 2
+                blocksVerified[b] = SnapshotCodec.checksum(UnsafeRawBufferPointer(rebasing: raw[from..<to])) == stored ? 1 : 2
             }
             if blocksVerified[b] != 1 { return false }
         }

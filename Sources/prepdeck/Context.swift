@@ -163,7 +163,7 @@ struct AppContext {
             // The identities are checksums: a sample of the positions is compared by id as well.
             let step = max(1, qs.count / 64)
             let sound = stride(from: 0, to: qs.count, by: step).allSatisfy { k in
-                kept[k] < 0 ? progress.baseJoin([qs[k].id])[0] < 0 : progress.baseName(Int(kept[k])) == qs[k].id
+                kept[k] < 0 ? progress.baseIndex(of: qs[k].id) == nil : progress.baseName(Int(kept[k])) == qs[k].id
             }
             if sound { return kept }
         }
