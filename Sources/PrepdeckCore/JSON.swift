@@ -769,6 +769,17 @@ public struct JSONBytes: JSONOutput {
         text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
     }
     public mutating func string(_ s: String) { separate(); quoted(s) }
+    /// A string given as UTF-8 bytes: the text `string(_:)` writes for it.
+    public mutating func string(utf8 u: UnsafeRawBufferPointer) {
+        separate()
+        let b = u.assumingMemoryBound(to: UInt8.self)
+        guard JSONWriter.plainASCII(b) else { quoted(String(decoding: b, as: UTF8.self)); return }
+        let p = reserve(u.count + 2)
+        p.pointee = 0x22
+        if let src = b.baseAddress { (p + 1).update(from: src, count: u.count) }
+        p[u.count + 1] = 0x22
+        buffer.commit(u.count + 2)
+    }
     public mutating func time(_ date: Date) {
         separate()
         put(0x22)

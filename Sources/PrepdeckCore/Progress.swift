@@ -9,34 +9,49 @@ public protocol ReviewHistorySource: Sendable {
     func allReviews() -> [String: [ReviewEvent]]
 }
 
-/// Every reviewed card's schedule and first review, as loaded (from the snapshot or a replay): flat
-/// arrays, and an open-addressing index on a 64-bit hash of each id whose matches are confirmed by
-/// comparing the id itself. Made and searched without hashing a `String` or growing a dictionary, so
-/// loading 20,000 cards and joining them to the catalogue costs a few milliseconds.
+/// Names kept as UTF-8 bytes where they lie (a mapped file), not as `String`s: name `k` is `bytes(k)`, valid
+/// while the object lives. A large table of ids costs no allocation until a name is asked for.
+public protocol PackedNames: AnyObject, Sendable {
+    var count: Int { get }
+    func bytes(_ k: Int) -> UnsafeRawBufferPointer
+}
+
 /// Ids and their positions: an open-addressing index on a 64-bit hash of each id (`FastHash` of its UTF-8),
 /// whose matches are confirmed by comparing the id itself. Made and searched without hashing a `String`
-/// the way `Dictionary` does or growing a table, so 20,000 ids cost a few hundred microseconds.
+/// the way `Dictionary` does or growing a table, so 20,000 ids cost a few hundred microseconds. The ids
+/// are `String`s or packed bytes (`PackedNames`, compared in place).
 public struct IDTable: Sendable {
-    public let names: [String]
+    enum Names: Sendable { case strings([String]), packed(any PackedNames) }
+    private let storage: Names
     /// Each slot holds an id's hash and its index + 1 (0: empty), side by side, so a probe touches one
     /// cache line before the id itself is compared.
     private let slots: [(hash: UInt64, index: Int)]
 
     public init(_ names: [String]) {
-        self.names = names
+        storage = .strings(names)
+        slots = names.withUnsafeBufferPointer { ns in IDTable.slots(ns.count) { IDTable.hash(ns[$0]) } }
+    }
+
+    /// A table over packed ids: each is hashed where it lies.
+    public init(packed names: any PackedNames) {
+        storage = .packed(names)
+        slots = IDTable.slots(names.count) { FastHash.hash(names.bytes($0)) }
+    }
+
+    private static func slots(_ count: Int, hash: (Int) -> UInt64) -> [(hash: UInt64, index: Int)] {
         var size = 16
-        while size < names.count * 2 { size <<= 1 }
+        while size < count * 2 { size <<= 1 }
         var slots = [(hash: UInt64, index: Int)](repeating: (0, 0), count: size)
         let mask = size - 1
-        names.withUnsafeBufferPointer { ns in
-            for k in ns.indices {
-                let h = IDTable.hash(ns[k])
+        slots.withUnsafeMutableBufferPointer { s in
+            for k in 0..<count {
+                let h = hash(k)
                 var i = Int(truncatingIfNeeded: h) & mask
-                while slots[i].index != 0 { i = (i + 1) & mask }
-                slots[i] = (h, k + 1)
+                while s[i].index != 0 { i = (i + 1) & mask }
+                s[i] = (h, k + 1)
             }
         }
-        self.slots = slots
+        return slots
     }
 
     @inline(__always) static func hash(_ s: String) -> UInt64 {
@@ -44,46 +59,144 @@ public struct IDTable: Sendable {
         return s.withUTF8 { FastHash.hash($0) }
     }
 
-    public var count: Int { names.count }
+    public var count: Int {
+        switch storage { case let .strings(n): n.count; case let .packed(p): p.count }
+    }
+
+    /// Id `k` (made from its bytes, for packed ids).
+    public func name(_ k: Int) -> String {
+        switch storage {
+        case let .strings(n): n[k]
+        case let .packed(p): String(decoding: p.bytes(k), as: UTF8.self)
+        }
+    }
+
+    /// Every id, in order.
+    public var names: [String] {
+        switch storage {
+        case let .strings(n): n
+        case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) }
+        }
+    }
 
     /// The position of `id` (the first, if it is listed twice), or nil.
     public func index(of id: String) -> Int? {
-        guard !names.isEmpty else { return nil }
-        let h = IDTable.hash(id)
-        return slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: h) & mask
-            var found: Int?
-            while true {
-                let s = slots[i]
-                if s.index == 0 { return found }
-                if s.hash == h && names[s.index - 1] == id { found = min(found ?? .max, s.index - 1) }
-                i = (i + 1) & mask
+        guard count > 0 else { return nil }
+        var id = id
+        return id.withUTF8 { u in
+            let h = FastHash.hash(u)
+            return slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var i = Int(truncatingIfNeeded: h) & mask
+                var found: Int?
+                while true {
+                    let s = slots[i]
+                    if s.index == 0 { return found }
+                    if s.hash == h && same(s.index - 1, u) { found = min(found ?? .max, s.index - 1) }
+                    i = (i + 1) & mask
+                }
             }
+        }
+    }
+
+    @inline(__always) private func same(_ k: Int, _ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch storage {
+        case let .strings(n):
+            var other = n[k]
+            return other.withUTF8 { $0.count == u.count && (u.count == 0 || memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0) }
+        case let .packed(p):
+            let b = p.bytes(k)
+            return b.count == u.count && (u.count == 0 || memcmp(b.baseAddress!, u.baseAddress!, u.count) == 0)
         }
     }
 }
 
 /// Every reviewed card's schedule and first review, as loaded (from the snapshot or a replay): flat
-/// arrays, and an `IDTable` on their ids, so loading 20,000 cards and joining them to the catalogue costs
-/// a few milliseconds.
+/// arrays, and an `IDTable` on their ids, made at the first look-up by id (a start-up that goes through a
+/// kept join never makes it), so loading 20,000 cards costs a few milliseconds.
 public struct CardTable: Sendable {
-    public let ids: IDTable
     public let schedules: [CardSchedule]
     public let firsts: [Date?]
-    public var names: [String] { ids.names }
+    private let lookup: Lookup
     /// What identifies these cards and their order (the snapshot's checksum), so that a join with a catalogue
     /// can be kept (`join.bin`); nil when not known.
     public var identity: UInt64?
 
+    /// The ids, and their table once made.
+    final class Lookup: @unchecked Sendable {
+        let names: IDTable.Names
+        private let lock = NSLock()
+        private var built: IDTable?
+        init(_ names: IDTable.Names) { self.names = names }
+        /// The table if it is made already.
+        var made: IDTable? { lock.lock(); defer { lock.unlock() }; return built }
+        var table: IDTable {
+            lock.lock()
+            defer { lock.unlock() }
+            if let built { return built }
+            let t: IDTable
+            switch names { case let .strings(n): t = IDTable(n); case let .packed(p): t = IDTable(packed: p) }
+            built = t
+            return t
+        }
+    }
+
     public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        ids = IDTable(names); self.schedules = schedules; self.firsts = firsts
+        lookup = Lookup(.strings(names)); self.schedules = schedules; self.firsts = firsts
+    }
+
+    /// A table whose ids are read in place (`PackedNames`).
+    public init(packed names: any PackedNames, schedules: [CardSchedule], firsts: [Date?]) {
+        precondition(names.count == schedules.count && names.count == firsts.count)
+        lookup = Lookup(.packed(names)); self.schedules = schedules; self.firsts = firsts
     }
 
     public static let empty = CardTable(names: [], schedules: [], firsts: [])
-    public var count: Int { ids.count }
-    public func index(of id: String) -> Int? { ids.index(of: id) }
+    public var count: Int { schedules.count }
+    /// Every id, in order (made from the bytes, for packed ids: prefer `name(_:)` or `index(of:)`).
+    public var names: [String] {
+        switch lookup.names { case let .strings(n): n; case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) } }
+    }
+    public func name(_ k: Int) -> String {
+        switch lookup.names { case let .strings(n): n[k]; case let .packed(p): String(decoding: p.bytes(k), as: UTF8.self) }
+    }
+    /// The id table (made at the first call); a loop over many ids asks for it once.
+    public var ids: IDTable { lookup.table }
+    public func index(of id: String) -> Int? { count == 0 ? nil : lookup.table.index(of: id) }
+
+    /// The positions of a few ids (nil: not in the table; the first, if one is listed twice). Before the id table
+    /// is made, one pass over the ids' bytes instead of making it (a kept join's sample check at start-up).
+    public func indices(of wanted: [String]) -> [Int?] {
+        if wanted.isEmpty || count == 0 { return wanted.map { _ in nil } }
+        if let t = lookup.made { return wanted.map(t.index(of:)) }
+        // The wanted ids' hashes in a small open-addressing table (slot → position in `wanted` + 1).
+        let hashes = wanted.map(IDTable.hash)
+        var size = 64
+        while size < wanted.count * 4 { size <<= 1 }
+        let mask = size - 1
+        var slots = [Int](repeating: 0, count: size)
+        for (j, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = j + 1
+        }
+        var out = [Int?](repeating: nil, count: wanted.count)
+        func visit(_ k: Int, _ bytes: UnsafeRawBufferPointer) {
+            let h = FastHash.hash(bytes)
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] != 0 {
+                let j = slots[i] - 1
+                if hashes[j] == h, out[j] == nil, wanted[j].withUTF8Bytes({ $0.elementsEqual(bytes) }) { out[j] = k }
+                i = (i + 1) & mask
+            }
+        }
+        switch lookup.names {
+        case let .strings(n): for k in n.indices { n[k].withUTF8Bytes { visit(k, $0) } }
+        case let .packed(p): for k in 0..<p.count { visit(k, p.bytes(k)) }
+        }
+        return out
+    }
 }
 
 /// Every card's schedule and history, computed from the effective reviews and the settings.
@@ -163,13 +276,17 @@ public struct StudyProgress: Sendable {
     public var baseIdentity: UInt64? { base.identity }
     /// The number of cards in the loaded table, the id of one, and where an id is in it (for checking a kept join).
     public var baseCount: Int { base.count }
-    public func baseName(_ j: Int) -> String { base.names[j] }
+    public func baseName(_ j: Int) -> String { base.name(j) }
     public func baseIndex(of id: String) -> Int? { base.index(of: id) }
+    /// `baseIndex(of:)` for a few ids at once (without making the table's id index: `CardTable.indices(of:)`).
+    public func baseIndices(of ids: [String]) -> [Int?] { base.indices(of: ids) }
 
     /// For each of `ids`: its index in the loaded table, or -1 (a join that depends only on the ids and the
     /// table, and so can be kept while both are the same).
     public func baseJoin(_ ids: some Sequence<String>) -> [Int32] {
-        ids.map { base.index(of: $0).map { Int32($0) } ?? -1 }
+        guard base.count > 0 else { return ids.map { _ in -1 } }
+        let table = base.ids
+        return ids.map { table.index(of: $0).map { Int32($0) } ?? -1 }
     }
 
     /// The schedule of each of the ids `join` was made from (`baseJoin`), as `reviewedSchedule` gives it: the
@@ -217,7 +334,8 @@ public struct StudyProgress: Sendable {
 
     /// Calls `body` with every reviewed card and its schedule (in no particular order).
     public func forEachSchedule(_ body: (String, CardSchedule) -> Void) {
-        for k in 0..<base.count where changed[base.names[k]] == nil { body(base.names[k], base.schedules[k]) }
+        let names = base.names
+        for k in 0..<base.count where changed[names[k]] == nil { body(names[k], base.schedules[k]) }
         for (card, s) in changed { if let s { body(card, s) } }
     }
 
@@ -238,7 +356,8 @@ public struct StudyProgress: Sendable {
 
     /// Calls `body` with every reviewed card's first effective review.
     public func forEachFirstReview(_ body: (String, Date) -> Void) {
-        for k in 0..<base.count where changedFirsts[base.names[k]] == nil { if let f = base.firsts[k] { body(base.names[k], f) } }
+        let names = base.names
+        for k in 0..<base.count where changedFirsts[names[k]] == nil { if let f = base.firsts[k] { body(names[k], f) } }
         for (card, f) in changedFirsts { if let f { body(card, f) } }
     }
 
@@ -351,6 +470,25 @@ extension Question {
         out.key("difficulty"); out.string(difficulty.rawValue)
         out.key("kind"); out.string(kind.rawValue)
         out.key("topics"); out.beginArray(); for t in topics { out.string(t) }; out.endArray()
+        out.key("status"); out.string(status.rawValue)
+        out.key("schedule"); schedule.write(into: &out)
+        out.endObject()
+    }
+}
+
+extension Catalog {
+    /// The JSON `Question.writeListJSON` writes for the question at position `k`, without making the question:
+    /// its id and title are copied from where they lie, its facets read from the columns.
+    public func writeListJSON(at k: Int, into out: inout JSONBytes, schedule: CardSchedule, status: CardStatus) {
+        out.beginObject()
+        out.key("id"); withID(at: k) { out.string(utf8: $0) }
+        out.key("title"); withTitle(at: k) { out.string(utf8: $0) }
+        out.key("difficulty"); out.string(difficulty(at: k).rawValue)
+        out.key("kind"); out.string(kind(at: k).rawValue)
+        out.key("topics"); out.beginArray()
+        let c = columns
+        for j in Int(c.topicStarts[k])..<Int(c.topicStarts[k + 1]) { out.string(c.topicNames[Int(c.topicIDs[j])]) }
+        out.endArray()
         out.key("status"); out.string(status.rawValue)
         out.key("schedule"); schedule.write(into: &out)
         out.endObject()

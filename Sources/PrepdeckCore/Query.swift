@@ -74,7 +74,7 @@ public struct SearchIndex: Sendable {
     /// The index of a catalogue: from its banks' prebuilt texts (the bank index) where they have them.
     /// `prefetch`: build the texts on another thread at once (for a large catalogue), else at the first search.
     public init(_ catalog: Catalog, prefetch: Bool = true) {
-        storage = Storage(count: catalog.questions.count, prefetch: prefetch) { catalog.searchTexts() }
+        storage = Storage(count: catalog.count, prefetch: prefetch) { catalog.searchTexts() }
     }
 
     /// Builds the folded texts now if they are not built yet.
@@ -338,6 +338,30 @@ public struct FacetTest: Sendable {
         difficulties & q.difficulty.facetBit != 0 && kinds & q.kind.facetBit != 0 && statuses & status.facetBit != 0
             && (topics.isEmpty || q.topics.contains(where: topics.contains))
     }
+
+    /// The same test over facet columns (the wanted topics looked up once per interned topic).
+    public func on(_ columns: QuestionColumns) -> ColumnFacetTest { ColumnFacetTest(self, columns) }
+}
+
+/// `FacetTest` over `QuestionColumns`: question `k` is tested without being made.
+public struct ColumnFacetTest: Sendable {
+    let test: FacetTest
+    let columns: QuestionColumns
+    let wanted: [Bool]
+
+    init(_ test: FacetTest, _ columns: QuestionColumns) {
+        self.test = test; self.columns = columns
+        wanted = test.topics.isEmpty ? [] : columns.topicNames.map(test.topics.contains)
+    }
+
+    @inline(__always) public func admits(_ k: Int, status: CardStatus) -> Bool {
+        // Difficulty.allCases and Kind.allCases are in facet-bit order (bit n is case n).
+        guard test.difficulties & (1 << UInt32(columns.difficulty[k])) != 0, test.kinds & (1 << UInt32(columns.kind[k])) != 0,
+              test.statuses & status.facetBit != 0 else { return false }
+        if wanted.isEmpty { return true }
+        for j in Int(columns.topicStarts[k])..<Int(columns.topicStarts[k + 1]) where wanted[Int(columns.topicIDs[j])] { return true }
+        return false
+    }
 }
 
 /// One bit per case (for `FacetTest`'s masks).
@@ -379,17 +403,31 @@ public struct CardInfo: Sendable, Equatable {
     }
 }
 
-/// Filters, searches and sorts the catalogue. Returns indices into `questions`.
+/// Filters, searches and sorts a list of questions. Returns indices into `questions`.
 public func runQuery(questions: [Question], index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
                      info: (Int) -> CardInfo, now: Date) -> [Int] {
+    runQuery(columns: QuestionColumns(questions), title: { questions[$0].title }, index: index, filter: filter, sort: sort,
+             info: info, now: now)
+}
+
+/// Filters, searches and sorts the catalogue, from its facet columns (no question is made; a sort by title
+/// makes the titles of the listed ones). Returns catalogue positions.
+public func runQuery(catalog: Catalog, index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
+                     info: (Int) -> CardInfo, now: Date) -> [Int] {
+    runQuery(columns: catalog.columns, title: catalog.title(at:), index: index, filter: filter, sort: sort, info: info, now: now)
+}
+
+func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
+              info: (Int) -> CardInfo, now: Date) -> [Int] {
+    let count = columns.count
     let words = SearchIndex.words(filter.search)
     // Where the search matches each question, all at once (0 title, 1 body, 2 none).
-    let found: [UInt8]? = words.isEmpty || index.count != questions.count ? nil : index.classify(words: words)
+    let found: [UInt8]? = words.isEmpty || index.count != count ? nil : index.classify(words: words)
     let facets = filter.hasFacets
-    let test = filter.facetTest
+    let test = filter.facetTest.on(columns)
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
-    hits.reserveCapacity(questions.count)
-    for i in questions.indices {
+    hits.reserveCapacity(count)
+    for i in 0..<count {
         var hit = SearchIndex.Hit.title
         if let found {
             guard found[i] != 2 else { continue }
@@ -400,7 +438,7 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
         }
         if facets {
             let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
-            guard test.admits(questions[i], status: st) else { continue }
+            guard test.admits(i, status: st) else { continue }
         }
         hits.append((i, hit))
     }
@@ -417,19 +455,19 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
     switch sort {
     case .bank: break
     case .title:
-        titleRanges = Array(repeating: nil, count: questions.count)
+        titleRanges = Array(repeating: nil, count: count)
         for h in hits {
-            let t = questions[h.i].title
+            let t = title(h.i)
             let start = titleBuffer.count
             // ASCII: lowercased byte by byte, compared as bytes (String order for ASCII text).
             if appendASCIILower(t, into: &titleBuffer) { titleRanges[h.i] = start..<titleBuffer.count }
             else { titleMap[h.i] = t.lowercased() }
         }
     case .difficulty, .practiced, .weakest:
-        numberKeys = Array(repeating: 0, count: questions.count)
+        numberKeys = Array(repeating: 0, count: count)
         for h in hits {
             switch sort {
-            case .difficulty: numberKeys[h.i] = Double(questions[h.i].difficulty.rank)
+            case .difficulty: numberKeys[h.i] = Double(columns.difficulty(h.i).rank)
             case .practiced: numberKeys[h.i] = Double(info(h.i).practiced)
             default:
                 // Seen cards by retrievability (lowest first), then unseen.
@@ -438,7 +476,7 @@ public func runQuery(questions: [Question], index: SearchIndex, filter: Question
             }
         }
     case .due:
-        dateKeys = Array(repeating: .distantFuture, count: questions.count)
+        dateKeys = Array(repeating: .distantFuture, count: count)
         for h in hits { dateKeys[h.i] = info(h.i).schedule.due ?? .distantFuture }
     }
     // Frozen for the comparisons (a captured `var` would be boxed and access-checked at every one).
@@ -494,16 +532,10 @@ func appendASCIILower(_ s: String, into out: inout [UInt8]) -> Bool {
 /// writes, CSI) reaches the terminal raw, as in the TUI (`sanitizeGrapheme`). `keepNewlines`: multi-line
 /// text (an answer in `show`) keeps its line feeds and tabs.
 public func terminalSafe(_ s: String, keepNewlines: Bool = false) -> String {
-    // (0xC2 leads every C1 control's UTF-8; checked exactly below.) The bytes are scanned in place: the
-    // UTF-8 view's iterator costs tens of instructions a byte, and `list` passes every title through here.
-    func clean(_ u: some Sequence<UInt8>) -> Bool {
-        for b in u where b < 0x20 || b == 0x7F || b == 0xC2 {
-            if keepNewlines && (b == 0x0A || b == 0x09) { continue }
-            return false
-        }
-        return true
-    }
-    if s.utf8.withContiguousStorageIfAvailable(clean) ?? clean(s.utf8) { return s }
+    // The bytes are scanned in place: the UTF-8 view's iterator costs tens of instructions a byte, and
+    // `list` passes every title through here.
+    let clean = s.withUTF8Bytes { isTerminalSafe($0, keepNewlines: keepNewlines) }
+    if clean { return s }
     var out = String.UnicodeScalarView()
     for u in s.unicodeScalars {
         let v = u.value
@@ -514,4 +546,15 @@ public func terminalSafe(_ s: String, keepNewlines: Bool = false) -> String {
         else { out.append(u) }
     }
     return String(out)
+}
+
+/// Whether UTF-8 text prints as it is (`terminalSafe` would return it unchanged): no C0 control but the
+/// kept ones, no DEL, no C1 control (0xC2 leads every C1 control's UTF-8; checked exactly by `terminalSafe`).
+/// (Concrete, not generic over the bytes: a caller in another module would run an unspecialised loop.)
+public func isTerminalSafe(_ u: UnsafeRawBufferPointer, keepNewlines: Bool = false) -> Bool {
+    for b in u where b < 0x20 || b == 0x7F || b == 0xC2 {
+        if keepNewlines && (b == 0x0A || b == 0x09) { continue }
+        return false
+    }
+    return true
 }

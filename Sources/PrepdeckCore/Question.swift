@@ -176,7 +176,14 @@ public struct Deck: Sendable, Equatable {
 public struct Bank: Sendable, Equatable {
     public var file: String
     public var deck: Deck
-    public var questions: [Question] { didSet { identity = nil } }
+    /// The questions: held, or made from `records` (each call makes them all: prefer `count`, or a catalogue).
+    public var questions: [Question] {
+        get { records.map { r in (0..<r.count).map(r.question) } ?? held }
+        set { held = newValue; records = nil; identity = nil }
+    }
+    private var held: [Question]
+    /// The questions as a bank index keeps them, each made when asked for (nil: `questions` are held).
+    public private(set) var records: (any QuestionRecords)?
     /// What identifies the questions' ids and their order (the bank index's checksum of them), so that a join
     /// with the progress can be kept; nil when not known. Cleared when `questions` changes.
     public var identity: UInt64?
@@ -185,9 +192,107 @@ public struct Bank: Sendable, Equatable {
     /// What was wrong but not fatal (bytes that are not UTF-8, read as U+FFFD), one line each, `FILE:LINE:COLUMN: …`.
     public var warnings: [String] = []
     public init(file: String, deck: Deck, questions: [Question], searchTexts: (any SearchTextSource)? = nil) {
-        self.file = file; self.deck = deck; self.questions = questions; self.searchTexts = searchTexts
+        self.file = file; self.deck = deck; held = questions; self.searchTexts = searchTexts
     }
+    /// A bank whose questions are made from `records` when asked for.
+    public init(file: String, deck: Deck, records: any QuestionRecords, searchTexts: (any SearchTextSource)? = nil) {
+        self.file = file; self.deck = deck; held = []; self.records = records; self.searchTexts = searchTexts
+    }
+    /// The number of questions (without making them).
+    public var count: Int { records?.count ?? held.count }
     public static func == (a: Bank, b: Bank) -> Bool { a.file == b.file && a.deck == b.deck && a.questions == b.questions }
+}
+
+/// A bank's questions kept elsewhere (the bank index, read in place): their facets in columns, and each
+/// question, id or title made when asked for, so that a large bank costs only what is listed or shown.
+public protocol QuestionRecords: Sendable {
+    var count: Int { get }
+    var columns: QuestionColumns { get }
+    func question(_ k: Int) -> Question
+    func id(_ k: Int) -> String
+    func title(_ k: Int) -> String
+    /// The ids as bytes in place, for an id table that makes no `String` (nil: from `id(_:)`).
+    var packedIDs: (any PackedNames)? { get }
+    /// The UTF-8 of question `k`'s id or title, where it lies (valid during `body`).
+    func withID<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
+    func withTitle<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
+}
+
+extension String {
+    /// The string's UTF-8 during `body` (in place for a native string).
+    func withUTF8Bytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var s = self
+        return s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// The facets of a list of questions in flat arrays: what queries, counts and filters read, without the
+/// questions. Topics are interned: question `k`'s are `topicNames[topicIDs[topicStarts[k]..<topicStarts[k + 1]]]`.
+public struct QuestionColumns: Sendable {
+    /// `Difficulty.allCases` and `Kind.allCases` positions.
+    public private(set) var difficulty: [UInt8]
+    public private(set) var kind: [UInt8]
+    public private(set) var topicNames: [String]
+    public private(set) var topicStarts: [Int32]
+    public private(set) var topicIDs: [UInt32]
+
+    public init(difficulty: [UInt8], kind: [UInt8], topicNames: [String], topicStarts: [Int32], topicIDs: [UInt32]) {
+        precondition(difficulty.count == kind.count && topicStarts.count == kind.count + 1)
+        self.difficulty = difficulty; self.kind = kind; self.topicNames = topicNames; self.topicStarts = topicStarts; self.topicIDs = topicIDs
+    }
+
+    public init(_ questions: [Question]) {
+        self.init(difficulty: [], kind: [], topicNames: [], topicStarts: [0], topicIDs: [])
+        var ids: [String: UInt32] = [:]
+        append(questions, ids: &ids)
+    }
+
+    static let difficulties = Difficulty.allCases, kinds = Kind.allCases
+
+    private mutating func append(_ questions: [Question], ids: inout [String: UInt32]) {
+        difficulty.reserveCapacity(difficulty.count + questions.count)
+        kind.reserveCapacity(kind.count + questions.count)
+        for q in questions {
+            difficulty.append(UInt8(QuestionColumns.difficulties.firstIndex(of: q.difficulty)!))
+            kind.append(UInt8(QuestionColumns.kinds.firstIndex(of: q.kind)!))
+            for t in q.topics { topicIDs.append(intern(t, &ids)) }
+            topicStarts.append(Int32(topicIDs.count))
+        }
+    }
+
+    private mutating func intern(_ t: String, _ ids: inout [String: UInt32]) -> UInt32 {
+        if let k = ids[t] { return k }
+        let k = UInt32(topicNames.count)
+        topicNames.append(t)
+        ids[t] = k
+        return k
+    }
+
+    /// Columns one after the other (topics interned again).
+    mutating func append(_ other: QuestionColumns, ids: inout [String: UInt32]) {
+        difficulty += other.difficulty
+        kind += other.kind
+        let map = other.topicNames.map { intern($0, &ids) }
+        for k in 0..<other.count {
+            for j in Int(other.topicStarts[k])..<Int(other.topicStarts[k + 1]) { topicIDs.append(map[Int(other.topicIDs[j])]) }
+            topicStarts.append(Int32(topicIDs.count))
+        }
+    }
+
+    static func merged(_ parts: [QuestionColumns]) -> QuestionColumns {
+        if parts.count == 1 { return parts[0] }
+        var out = QuestionColumns(difficulty: [], kind: [], topicNames: [], topicStarts: [0], topicIDs: [])
+        var ids: [String: UInt32] = [:]
+        for p in parts { out.append(p, ids: &ids) }
+        return out
+    }
+
+    public var count: Int { kind.count }
+    public func difficulty(_ k: Int) -> Difficulty { QuestionColumns.difficulties[Int(difficulty[k])] }
+    public func kind(_ k: Int) -> Kind { QuestionColumns.kinds[Int(kind[k])] }
+    public func topics(_ k: Int) -> [String] {
+        (Int(topicStarts[k])..<Int(topicStarts[k + 1])).map { topicNames[Int(topicIDs[$0])] }
+    }
 }
 
 /// Reads a bank's prebuilt `SearchTexts` (nil: not available; they are then folded from the questions).
@@ -812,14 +917,26 @@ extension String {
     }
 }
 
-/// Several banks merged into one catalogue. Ids must be unique across all of them.
+/// Several banks merged into one catalogue. Ids must be unique across all of them. Questions from a bank
+/// index are made when asked for (`question(at:)`, `id(at:)`, `title(at:)`): queries, counts and joins read
+/// the facet columns instead, so a start-up makes only the questions it shows.
 public struct Catalog: Sendable {
-    public private(set) var questions: [Question]
+    /// Every question, made at the first call for a catalogue from bank indexes (then kept): prefer the
+    /// accessors by position on a path that runs at start-up.
+    public var questions: [Question] { all.get(self) }
+    public let count: Int
+    /// The facets of every question, in catalogue order.
+    public let columns: QuestionColumns
     public private(set) var banks: [(file: String, deck: Deck, count: Int)]
     /// The banks' warnings (`Bank.warnings`), in bank order.
     public private(set) var warnings: [String]
-    private let ids: IDIndex
+    private var ids: IDIndex
+    private let all: AllQuestions
     private var searchSources: [(any SearchTextSource)?]
+    enum Part: Sendable { case held([Question]), records(any QuestionRecords) }
+    private let parts: [Part]
+    /// Where each part starts, and its end last.
+    private let starts: [Int]
     /// What identifies the catalogue's ids and their order: made from its banks' identities (nil when one has none).
     public let identity: UInt64?
 
@@ -828,36 +945,64 @@ public struct Catalog: Sendable {
         private let lock = NSLock()
         private var table: IDTable?
         init(_ table: IDTable?) { self.table = table }
-        func get(_ questions: [Question]) -> IDTable {
+        func get(_ c: Catalog) -> IDTable {
             lock.lock()
             defer { lock.unlock() }
             if let table { return table }
-            let t = IDTable(questions.map(\.id))
+            let t: IDTable
+            if c.parts.count == 1, case let .records(r) = c.parts[0], let packed = r.packedIDs { t = IDTable(packed: packed) }
+            else { t = IDTable(c.allIDs) }
             table = t
             return t
         }
     }
 
+    /// Every question, made once.
+    final class AllQuestions: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: [Question]?
+        init(_ made: [Question]?) { self.made = made }
+        func get(_ c: Catalog) -> [Question] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let made { return made }
+            var out: [Question] = []
+            out.reserveCapacity(c.count)
+            for p in c.parts {
+                switch p {
+                case let .held(qs): out += qs
+                case let .records(r): for k in 0..<r.count { out.append(r.question(k)) }
+                }
+            }
+            made = out
+            return out
+        }
+    }
+
     public init(banks: [Bank]) throws(BankError) {
-        self.banks = banks.map { ($0.file, $0.deck, $0.questions.count) }
+        self.banks = banks.map { ($0.file, $0.deck, $0.count) }
         warnings = banks.flatMap(\.warnings)
         searchSources = banks.map(\.searchTexts)
         identity = Catalog.identity(banks)
-        if banks.count == 1 {
-            // One bank: its decoder already checked that its ids are unique; keep its array (no copy).
-            questions = banks[0].questions
-            ids = IDIndex(nil)
-            return
-        }
-        let total = banks.reduce(0) { $0 + $1.questions.count }
-        questions = []
-        questions.reserveCapacity(total)
-        for bank in banks { questions += bank.questions }
-        let table = IDTable(questions.map(\.id))
+        parts = banks.map { b in b.records.map(Part.records) ?? .held(b.questions) }
+        var starts = [0]
+        for b in banks { starts.append(starts.last! + b.count) }
+        self.starts = starts
+        count = starts.last!
+        columns = QuestionColumns.merged(parts.map { p in
+            switch p { case let .held(qs): QuestionColumns(qs); case let .records(r): r.columns }
+        })
+        if banks.count == 1, case let .held(qs) = parts[0] { all = AllQuestions(qs) } else { all = AllQuestions(banks.isEmpty ? [] : nil) }
+        ids = IDIndex(nil)
+        // One bank: its decoder already checked that its ids are unique.
+        if banks.count <= 1 { return }
+        let every = allIDs
+        let table = IDTable(every)
         if table.count > 0 {
-            for (k, q) in questions.enumerated() {
-                if let first = table.index(of: q.id), first != k {
-                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(questions[first].source))")
+            for k in 0..<every.count {
+                if let first = table.index(of: every[k]), first != k {
+                    let q = question(at: k)
+                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(question(at: first).source))")
                 }
             }
         }
@@ -868,34 +1013,63 @@ public struct Catalog: Sendable {
         var words: [UInt64] = [UInt64(banks.count)]
         for b in banks {
             guard let id = b.identity else { return nil }
-            words += [id, UInt64(b.questions.count)]
+            words += [id, UInt64(b.count)]
         }
         return words.withUnsafeBytes { FastHash.hash($0, seed: 0xCA7A) }
     }
 
-    public func question(_ id: String) -> Question? { ids.get(questions).index(of: id).map { questions[$0] } }
-    public func position(of id: String) -> Int? { ids.get(questions).index(of: id) }
+    /// The part that holds position `k`, and `k` within it.
+    @inline(__always) private func locate(_ k: Int) -> (Part, Int) {
+        if parts.count == 1 { return (parts[0], k) }
+        var p = 0
+        while starts[p + 1] <= k { p += 1 }
+        return (parts[p], k - starts[p])
+    }
+
+    /// The question at position `k` (made from its bank index's record, for an indexed bank).
+    public func question(at k: Int) -> Question {
+        switch locate(k) { case let (.held(qs), j): qs[j]; case let (.records(r), j): r.question(j) }
+    }
+    public func id(at k: Int) -> String {
+        switch locate(k) { case let (.held(qs), j): qs[j].id; case let (.records(r), j): r.id(j) }
+    }
+    public func title(at k: Int) -> String {
+        switch locate(k) { case let (.held(qs), j): qs[j].title; case let (.records(r), j): r.title(j) }
+    }
+    /// The UTF-8 of the id or title at position `k`, without making a `String` for a question from a bank index.
+    public func withID<R>(at k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch locate(k) { case let (.held(qs), j): qs[j].id.withUTF8Bytes(body); case let (.records(r), j): r.withID(j, body) }
+    }
+    public func withTitle<R>(at k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        switch locate(k) { case let (.held(qs), j): qs[j].title.withUTF8Bytes(body); case let (.records(r), j): r.withTitle(j, body) }
+    }
+    public func difficulty(at k: Int) -> Difficulty { columns.difficulty(k) }
+    public func kind(at k: Int) -> Kind { columns.kind(k) }
+    public func topics(at k: Int) -> [String] { columns.topics(k) }
+
+    /// Every id, in catalogue order.
+    public var allIDs: [String] { (0..<count).map(id(at:)) }
+
+    public func question(_ id: String) -> Question? { ids.get(self).index(of: id).map(question(at:)) }
+    public func position(of id: String) -> Int? { ids.get(self).index(of: id) }
 
     /// The folded search texts of every question, in catalogue order: each bank's from its index where it
     /// has one, else folded from its questions.
     public func searchTexts() -> SearchTexts {
         if searchSources.allSatisfy({ $0 == nil }) { return SearchTexts(questions) }
         var all = SearchTexts([])
-        var start = 0
         for (k, b) in banks.enumerated() {
             let part = searchSources[k]?.load().flatMap { $0.count == b.count ? $0 : nil }
-                ?? SearchTexts(Array(questions[start..<(start + b.count)]))
+                ?? SearchTexts((starts[k]..<starts[k + 1]).map(question(at:)))
             all.append(part)
-            start += b.count
         }
         return all
     }
 
-
     /// Topics with the number of questions carrying each, sorted by topic id.
     public var topicCounts: [(topic: String, count: Int)] {
-        var counts: [String: Int] = [:]
-        for q in questions { for t in q.topics { counts[t, default: 0] += 1 } }
-        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var counts = [Int](repeating: 0, count: columns.topicNames.count)
+        for t in columns.topicIDs { counts[Int(t)] += 1 }
+        return zip(columns.topicNames, counts).filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1) }
     }
 }

@@ -181,6 +181,18 @@ public struct InterviewPlan: Sendable {
     /// The plan for `settings.interviewDate` on this catalogue (its questions' topics) joined to the schedules;
     /// nil when no date is set or the day has passed.
     public init?(settings: Settings, questions: [Question], schedules: [CardSchedule?], calendar: StudyCalendar, now: Date) {
+        self.init(settings: settings, count: questions.count, id: { questions[$0].id }, topics: { questions[$0].topics },
+                  schedules: schedules, calendar: calendar, now: now)
+    }
+
+    /// The plan on a catalogue (its questions are not made: ids and topics are read by position).
+    public init?(settings: Settings, catalog: Catalog, schedules: [CardSchedule?], calendar: StudyCalendar, now: Date) {
+        self.init(settings: settings, count: catalog.count, id: catalog.id(at:), topics: catalog.topics(at:),
+                  schedules: schedules, calendar: calendar, now: now)
+    }
+
+    init?(settings: Settings, count: Int, id: (Int) -> String, topics: (Int) -> [String], schedules: [CardSchedule?],
+          calendar: StudyCalendar, now: Date) {
         guard let date = settings.interviewDate, let d = RFC3339.parseDay(date) else { return nil }
         day = d
         today = calendar.day(of: now)
@@ -189,17 +201,17 @@ public struct InterviewPlan: Sendable {
         target = settings.desiredRetention
         let wanted = Set(settings.interviewTopics)
         let excluded = Set(settings.suspended)
-        chosen = questions.map { q in wanted.isEmpty || q.topics.contains { wanted.contains($0) } }
+        chosen = (0..<count).map { k in wanted.isEmpty || topics(k).contains { wanted.contains($0) } }
         let scheduler = makeScheduler(settings)
         let dayStart = calendar.start(ofDay: today)
         let daysBefore = max(1, day - today)
         var unseen = 0
-        for k in questions.indices where chosen[k] && !excluded.contains(questions[k].id) {
+        for k in 0..<count where chosen[k] && !excluded.contains(id(k)) {
             let s = (k < schedules.count ? schedules[k] : nil) ?? CardSchedule()
             if s.state == .new { unseen += 1; continue }
             guard now < at, InterviewPlan.needsAhead(s, t: now, dayStart: dayStart, at: at, target: target, scheduler: scheduler) else { continue }
             aheadCandidates.append(k)
-            if InterviewPlan.pullsAhead(questions[k].id, daysBefore: daysBefore) { aheadToday.insert(k) }
+            if InterviewPlan.pullsAhead(id(k), daysBefore: daysBefore) { aheadToday.insert(k) }
         }
         unseenChosen = unseen
     }

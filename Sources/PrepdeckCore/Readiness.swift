@@ -83,16 +83,15 @@ public struct ReadinessReport: Sendable, Equatable {
         let wanted = Set(chosen)
         var all = Figures(topic: "")
         var perTopic: [String: Figures] = [:]
-        let questions = catalog.questions
-        for i in questions.indices {
-            let q = questions[i]
-            let topics = wanted.isEmpty ? q.topics : q.topics.filter { wanted.contains($0) }
+        for i in 0..<catalog.count {
+            let carried = catalog.topics(at: i)
+            let topics = wanted.isEmpty ? carried : carried.filter { wanted.contains($0) }
             guard !topics.isEmpty else { continue }
-            let s = (schedules.count == questions.count ? schedules[i] : nil) ?? CardSchedule()
+            let s = (schedules.count == catalog.count ? schedules[i] : nil) ?? CardSchedule()
             let seen = s.state != .new
             var r = seen ? scheduler.retrievability(s, at: at) : 0
             r = r.isFinite ? min(1, max(0, r)) : 0
-            let t = timed.contains(q.id)
+            let t = timed.contains(catalog.id(at: i))
             all.add(recall: r, seen: seen, timed: t, target: desiredRetention)
             var done = Set<String>()
             for topic in topics where done.insert(topic).inserted {

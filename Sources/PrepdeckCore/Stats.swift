@@ -730,9 +730,8 @@ public struct StatsReport: Sendable, Equatable {
     private init(catalog: Catalog, progress: StudyProgress, settings: Settings, calendar: StudyCalendar, now: Date,
                  events: StatsEvents, tally: StatsTally?, schedules: [CardSchedule?]?) {
         today = calendar.day(of: now)
-        let questions = catalog.questions
-        cards = questions.count
-        let joined = schedules.flatMap { $0.count == questions.count ? $0 : nil }
+        cards = catalog.count
+        let joined = schedules.flatMap { $0.count == catalog.count ? $0 : nil }
 
         // From the schedules, in one pass (one look-up a card): due today and the forecast (exactly
         // `DueQueue.dueToday` and `DueQueue.forecast`), learning and unseen cards, topics.
@@ -741,8 +740,8 @@ public struct StatsReport: Sendable, Equatable {
         var unseen = 0
         var topicIndex: [String: Int] = [:]
         var perTopic: [(topic: String, cards: Int, learned: Int, sum: Double)] = []
-        for i in questions.indices {
-            let s = (joined.map { $0[i] } ?? progress.reviewedSchedule(questions[i].id)) ?? CardSchedule()
+        for i in 0..<catalog.count {
+            let s = (joined.map { $0[i] } ?? progress.reviewedSchedule(catalog.id(at: i))) ?? CardSchedule()
             switch s.state {
             case .new: unseen += 1
             case .learning, .relearning: learning += 1
@@ -756,7 +755,7 @@ public struct StatsReport: Sendable, Equatable {
             var r = s.state == .new ? 0 : progress.scheduler.retrievability(s, at: now)
             r = r.isFinite ? min(1, max(0, r)) : 0
             let learned = s.state == .review ? 1 : 0
-            let topics = questions[i].topics
+            let topics = catalog.topics(at: i)
             for (k, t) in topics.enumerated() where k == 0 || !topics[..<k].contains(t) {
                 let x: Int
                 if let known = topicIndex[t] { x = known } else {
@@ -774,7 +773,7 @@ public struct StatsReport: Sendable, Equatable {
         // As Review has it: with an interview date ahead, the plan's quota when that is higher.
         var limit = settings.newPerDay
         if settings.interviewDate != nil,
-           let plan = InterviewPlan(settings: settings, questions: questions, schedules: joined ?? questions.map { progress.reviewedSchedule($0.id) },
+           let plan = InterviewPlan(settings: settings, catalog: catalog, schedules: joined ?? catalog.allIDs.map(progress.reviewedSchedule),
                                     calendar: calendar, now: now) {
             limit = max(limit, plan.newQuota(introducedToday: introduced))
         }

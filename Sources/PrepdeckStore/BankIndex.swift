@@ -83,16 +83,23 @@ final class BankFileTexts: QuestionTextLoader, @unchecked Sendable {
     init(path: String) { self.path = path }
     deinit { if fd >= 0 { close(fd) } }
 
+    /// The texts read so far, by where they start: a question made again from its record (`BankIndexRecords`)
+    /// finds its texts here instead of reading them again.
+    private var read: [Int: QuestionTexts] = [:]
+
     func texts(_ ref: QuestionTextRef) -> QuestionTexts? {
         lock.lock()
+        if let held = read[ref.start] { lock.unlock(); return held }
         if fd < 0 { fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         let fd = self.fd
         lock.unlock()
         guard fd >= 0, let bytes = preadAll(fd, at: ref.start, count: ref.end - ref.start) else { return nil }
-        return bytes.withUnsafeBufferPointer { b -> QuestionTexts? in
+        let texts = bytes.withUnsafeBufferPointer { b -> QuestionTexts? in
             guard FastHash.hash(b, seed: BankIndexFormat.questionSeed) == ref.hash else { return nil }
             return BankFormat.decodeQuestionTexts(b)
         }
+        if let texts { lock.lock(); read[ref.start] = texts; lock.unlock() }
+        return texts
     }
 }
 
@@ -265,56 +272,136 @@ enum BankIndex {
         }
     }
 
-    /// The bank an index describes, its questions reading their texts from `bankPath` when first used.
-    static func decodeBank(meta: [UInt8], header h: Header, bankPath: String, displayPath: String, indexPath: String) -> Bank? {
-        meta.withUnsafeBytes { raw -> Bank? in
-            var r = ByteReader(raw)
-            guard r.string(maxLength: 1 << 16) == bankPath else { return nil }
-            let deck = Deck(id: r.string(), title: r.string())
-            let topicCount = Int(r.u32())
-            guard topicCount <= h.count * 8 + 8 else { return nil }
-            var topics: [String] = []
-            topics.reserveCapacity(topicCount)
-            for _ in 0..<topicCount { topics.append(r.string(maxLength: 4096)) }
-            let n = Int(r.u32())
-            guard !r.failed, n == h.count else { return nil }
-            let loader = BankFileTexts(path: bankPath)
-            var questions: [Question] = []
-            questions.reserveCapacity(n)
-            let kinds = BankIndexFormat.kinds, difficulties = BankIndexFormat.difficulties
-            for _ in 0..<n {
-                let id = r.string(maxLength: 4096)
-                let title = r.string(maxLength: 1 << 16)
-                guard let dk = r.take(2) else { return nil }
-                let d = Int(raw[dk]), k = Int(raw[dk + 1])
-                guard d < difficulties.count, k < kinds.count else { return nil }
-                let tc = Int(r.u32())
-                guard tc <= 64 else { return nil }
-                var qt: [String] = []
-                qt.reserveCapacity(tc)
-                for _ in 0..<tc {
-                    let t = Int(r.u32())
-                    guard t < topics.count else { return nil }
-                    qt.append(topics[t])
-                }
-                let keyPoints = Int(r.u32()), followUps = Int(r.u32()), limit = Int(r.u32())
-                let line = Int(r.u32()), column = Int(r.u32())
-                let start = r.int(), end = r.int()
-                let hash = r.u64()
-                guard !r.failed, start < end, UInt64(end) <= h.stamp.size else { return nil }
-                questions.append(Question(
-                    id: id, title: title, difficulty: difficulties[d], kind: kinds[k], topics: qt,
-                    timeLimitMinutes: limit == 0 ? nil : limit,
-                    source: SourceLocation(file: displayPath, position: SourcePosition(line: line, column: column)),
-                    keyPointCount: keyPoints, followUpCount: followUps,
-                    texts: QuestionTextRef(start: start, end: end, hash: hash), loader: loader))
+    /// The bank an index describes: its records checked and read in place from `meta` (the mapped index
+    /// file, from `h.metaAt`), each question made when asked for, reading its texts from `bankPath` when first used.
+    static func decodeBank(meta: UnsafeRawBufferPointer, owner: AnyObject, header h: Header, bankPath: String, displayPath: String,
+                           indexPath: String) -> Bank? {
+        var r = ByteReader(meta)
+        guard meta.count < Int(UInt32.max), r.string(maxLength: 1 << 16) == bankPath else { return nil }
+        let deck = Deck(id: r.string(), title: r.string())
+        let topicCount = Int(r.u32())
+        guard topicCount <= h.count * 8 + 8 else { return nil }
+        var topics: [String] = []
+        topics.reserveCapacity(topicCount)
+        for _ in 0..<topicCount { topics.append(r.string(maxLength: 4096)) }
+        let n = Int(r.u32())
+        guard !r.failed, n == h.count else { return nil }
+        var offsets: [UInt32] = [], difficulty: [UInt8] = [], kind: [UInt8] = [], topicStarts: [Int32] = [0], topicIDs: [UInt32] = []
+        offsets.reserveCapacity(n); difficulty.reserveCapacity(n); kind.reserveCapacity(n); topicStarts.reserveCapacity(n + 1)
+        topicIDs.reserveCapacity(n * 3)
+        let kinds = BankIndexFormat.kinds.count, difficulties = BankIndexFormat.difficulties.count
+        // Every record is checked here, so that making a question later cannot fail.
+        for _ in 0..<n {
+            offsets.append(UInt32(r.at))
+            guard r.skipString(maxLength: 4096), r.skipString(maxLength: 1 << 16), let dk = r.take(2) else { return nil }
+            let d = meta[dk], k = meta[dk + 1]
+            guard d < difficulties, k < kinds else { return nil }
+            difficulty.append(d); kind.append(k)
+            let tc = Int(r.u32())
+            guard tc <= 64 else { return nil }
+            for _ in 0..<tc {
+                let t = r.u32()
+                guard t < topicCount else { return nil }
+                topicIDs.append(t)
             }
-            guard !r.failed, r.at == raw.count else { return nil }
-            let search = IndexSearchTexts(indexPath: indexPath, at: h.searchAt, length: h.searchLength, checksum: h.searchChecksum, count: n)
-            var bank = Bank(file: displayPath, deck: deck, questions: questions, searchTexts: search)
-            bank.identity = h.metaChecksum
-            return bank
+            topicStarts.append(Int32(topicIDs.count))
+            guard r.take(20) != nil else { return nil } // key points, follow-ups, time limit, line, column
+            let start = r.int(), end = r.int()
+            _ = r.u64()
+            guard !r.failed, start < end, UInt64(end) <= h.stamp.size else { return nil }
         }
+        guard !r.failed, r.at == meta.count else { return nil }
+        let records = BankIndexRecords(meta: meta, owner: owner, offsets: offsets, topics: topics,
+                                       columns: QuestionColumns(difficulty: difficulty, kind: kind, topicNames: topics,
+                                                                topicStarts: topicStarts, topicIDs: topicIDs),
+                                       loader: BankFileTexts(path: bankPath), source: displayPath)
+        let search = IndexSearchTexts(indexPath: indexPath, at: h.searchAt, length: h.searchLength, checksum: h.searchChecksum, count: n)
+        var bank = Bank(file: displayPath, deck: deck, records: records, searchTexts: search)
+        bank.identity = h.metaChecksum
+        return bank
+    }
+}
+
+/// A mapped bank index file (unmapped when the last user lets go). The file is only ever replaced by
+/// rename, never rewritten in place, so the mapping stays valid.
+final class MappedFile: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let length: Int
+    init?(fd: Int32, length: Int) {
+        guard length > 0, let p = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else { return nil }
+        base = p; self.length = length
+    }
+    deinit { munmap(base, length) }
+    var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
+    /// Maps the pages of `range` at once, so reading them takes no page fault each (`MADV_POPULATE_READ`,
+    /// Linux 5.14; elsewhere, or on an older kernel, nothing happens and the pages fault in as read).
+    func populate(_ range: Range<Int>) { populateMapped(base, range) }
+}
+
+/// `MappedFile.populate` for any read-only mapping at `base`.
+func populateMapped(_ base: UnsafeMutableRawPointer, _ range: Range<Int>) {
+    #if os(Linux)
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = range.lowerBound / page * page
+    guard range.upperBound > start else { return }
+    _ = madvise(base + start, range.upperBound - start, 22 /* MADV_POPULATE_READ */)
+    #endif
+}
+
+/// A bank's questions read in place from its index's records (checked by `decodeBank`), each made when
+/// asked for; their ids double as packed names for the catalogue's id table.
+final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable {
+    let meta: UnsafeRawBufferPointer
+    let owner: AnyObject
+    let offsets: [UInt32]
+    let topics: [String]
+    let columns: QuestionColumns
+    let loader: BankFileTexts
+    let source: String
+
+    init(meta: UnsafeRawBufferPointer, owner: AnyObject, offsets: [UInt32], topics: [String], columns: QuestionColumns,
+         loader: BankFileTexts, source: String) {
+        self.meta = meta; self.owner = owner; self.offsets = offsets; self.topics = topics; self.columns = columns
+        self.loader = loader; self.source = source
+    }
+
+    var count: Int { offsets.count }
+    var packedIDs: (any PackedNames)? { self }
+
+    @inline(__always) private func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: meta.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+    @inline(__always) private func string(_ at: Int) -> (UnsafeRawBufferPointer, next: Int) {
+        let n = u32(at)
+        return (UnsafeRawBufferPointer(rebasing: meta[(at + 4)..<(at + 4 + n)]), at + 4 + n)
+    }
+
+    func bytes(_ k: Int) -> UnsafeRawBufferPointer { string(Int(offsets[k])).0 }
+    func withID<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(bytes(k)) }
+    func withTitle<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(string(string(Int(offsets[k])).next).0) }
+    func id(_ k: Int) -> String { String(decoding: bytes(k), as: UTF8.self) }
+    func title(_ k: Int) -> String {
+        let (_, next) = string(Int(offsets[k]))
+        return String(decoding: string(next).0, as: UTF8.self)
+    }
+
+    func question(_ k: Int) -> Question {
+        let (idBytes, afterID) = string(Int(offsets[k]))
+        let (titleBytes, afterTitle) = string(afterID)
+        var at = afterTitle + 2
+        let tc = u32(at)
+        at += 4 + tc * 4
+        let keyPoints = u32(at), followUps = u32(at + 4), limit = u32(at + 8), line = u32(at + 12), column = u32(at + 16)
+        at += 20
+        let start = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at, as: Int64.self)))
+        let end = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 8, as: Int64.self)))
+        let hash = UInt64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self))
+        return Question(
+            id: String(decoding: idBytes, as: UTF8.self), title: String(decoding: titleBytes, as: UTF8.self),
+            difficulty: columns.difficulty(k), kind: columns.kind(k), topics: columns.topics(k),
+            timeLimitMinutes: limit == 0 ? nil : limit,
+            source: SourceLocation(file: source, position: SourcePosition(line: line, column: column)),
+            keyPointCount: keyPoints, followUpCount: followUps,
+            texts: QuestionTextRef(start: start, end: end, hash: hash), loader: loader)
     }
 }
 
@@ -358,9 +445,13 @@ public struct BankIndexCache: Sendable {
                     fresh = known == h.contentHash
                     restamp = fresh
                 }
-                if fresh, let meta = preadAll(ifd, at: h.metaAt, count: h.metaLength),
-                   SnapshotCodec.checksum(meta[...]) == h.metaChecksum,
-                   let bank = BankIndex.decodeBank(meta: meta, header: h, bankPath: bankPath, displayPath: file, indexPath: indexPath) {
+                var ist = stat()
+                if fresh, fstat(ifd, &ist) == 0, h.metaAt >= 0, h.metaLength >= 0, h.metaAt + h.metaLength <= Int(ist.st_size),
+                   let map = MappedFile(fd: ifd, length: Int(ist.st_size)),
+                   case () = map.populate(h.metaAt..<(h.metaAt + h.metaLength)),
+                   case let meta = UnsafeRawBufferPointer(rebasing: map.raw[h.metaAt..<(h.metaAt + h.metaLength)]),
+                   SnapshotCodec.checksum(meta) == h.metaChecksum,
+                   let bank = BankIndex.decodeBank(meta: meta, owner: map, header: h, bankPath: bankPath, displayPath: file, indexPath: indexPath) {
                     if restamp && writable { restampIndex(ifd: ifd, header: h, stamp: stamp, indexPath: indexPath, now: now()) }
                     return (.success(bank), restamp ? .restamped : .index)
                 }

@@ -258,14 +258,15 @@ extension DataStore {
             eventCount += n
         }
         var done = Set<String>()
-        for c in snap.cards {
-            let old = Part.old(start: c.eventsStart, count: c.eventsCount)
-            switch tail.overrides[c.name] {
-            case nil: add(c.name, [old])
-            case let .appended(more)?: add(c.name, [old, .new(more[...])])
-            case let .replaced(all)?: add(c.name, [.new(all[...])])
+        for k in 0..<snap.cardCount {
+            let name = snap.name(k), range = snap.eventRange(k)
+            let old = Part.old(start: range.start, count: range.count)
+            switch tail.overrides[name] {
+            case nil: add(name, [old])
+            case let .appended(more)?: add(name, [old, .new(more[...])])
+            case let .replaced(all)?: add(name, [.new(all[...])])
             }
-            done.insert(c.name)
+            done.insert(name)
         }
         for name in tail.newCards where !done.contains(name) {
             switch tail.overrides[name] {
@@ -412,8 +413,8 @@ struct TailReplay {
             rebuilt += 1
             var events: [(at: Date, offset: Int, rating: Rating)] = []
             if let c = inSnapshot {
-                let slice = snap.cards[c]
-                for off in snap.events(start: slice.eventsStart, count: slice.eventsCount) where !removed.contains(off) {
+                let slice = snap.eventRange(c)
+                for off in snap.events(start: slice.start, count: slice.count) where !removed.contains(off) {
                     guard let line = log.line(at: off, limit: snap.header.coveredLength),
                           case let .review(r)? = try? LogEntry.decode(line: line[...]) else { return false }
                     events.append((r.at, off, r.rating))
@@ -449,7 +450,7 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
             guard let i = table.index(of: card) else { return [] }
             return Array(offsets[starts[i]..<starts[i + 1]])
         case let .snapshot(snap, overrides):
-            let base: [Int] = snap.table.index(of: card).map { snap.events(start: snap.cards[$0].eventsStart, count: snap.cards[$0].eventsCount) } ?? []
+            let base: [Int] = snap.table.index(of: card).map { let r = snap.eventRange($0); return snap.events(start: r.start, count: r.count) } ?? []
             switch overrides[card] {
             case nil: return base
             case let .appended(more)?: return base + more
@@ -474,7 +475,8 @@ final class LogHistorySource: ReviewHistorySource, @unchecked Sendable {
     /// Whether one card's offsets can be trusted (only the snapshot's blocks that hold them are checked).
     private func offsetsAreSound(of card: String) -> Bool {
         guard case let .snapshot(snap, _) = offsets, let i = snap.table.index(of: card) else { return true }
-        return snap.eventsAreIntact(start: snap.cards[i].eventsStart, count: snap.cards[i].eventsCount)
+        let r = snap.eventRange(i)
+        return snap.eventsAreIntact(start: r.start, count: r.count)
     }
 
     func reviews(of card: String) -> [ReviewEvent] {

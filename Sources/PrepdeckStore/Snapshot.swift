@@ -122,6 +122,12 @@ struct ByteReader {
         return Int(v)
     }
     mutating func f64() -> Double { Double(bitPattern: u64()) }
+    /// Steps over a string (its length, then its bytes); false when it does not fit.
+    mutating func skipString(maxLength: Int) -> Bool {
+        let n = Int(u32())
+        guard n <= maxLength, take(n) != nil else { failed = true; return false }
+        return true
+    }
     mutating func string(maxLength: Int = 1 << 20) -> String {
         let n = Int(u32())
         guard n <= maxLength, let k = take(n) else { failed = true; return "" }
@@ -246,50 +252,80 @@ enum SnapshotCodec {
         }
     }
 
-    /// The cards and problems of the core sections (`core` = the file's bytes from 0 to `undoneAt`).
-    static func decodeCore(_ core: [UInt8], _ h: SnapshotHeader) -> (cards: [SnapshotCard], problems: [LogLineProblem])? {
-        guard core.count == h.undoneAt, checksum(core[SnapshotFormat.headerSize..<h.undoneAt]) == h.coreChecksum else { return nil }
-        return core.withUnsafeBytes { raw -> ([SnapshotCard], [LogLineProblem])? in
-            var r = ByteReader(raw, at: h.cardsAt)
-            var cards: [SnapshotCard] = []
-            cards.reserveCapacity(h.cardCount)
-            let namesLength = h.problemsAt - h.namesAt
-            var expectedEvent = 0
-            for _ in 0..<h.cardCount {
-                let nameStart = Int(r.u32()), nameLength = Int(r.u32())
-                guard let k = r.take(4), nameStart + nameLength <= namesLength else { return nil }
-                let state = raw[k], flags = raw[k + 1]
-                let step = Int(Int32(bitPattern: r.u32()))
-                let reps = Int(Int32(bitPattern: r.u32())), lapses = Int(Int32(bitPattern: r.u32()))
-                let stability = r.f64(), difficulty = r.f64(), due = r.f64(), last = r.f64(), first = r.f64()
-                let start = r.int(), count = r.int()
-                guard !r.failed, state <= 3, start == expectedEvent, count <= h.eventCount - start else { return nil }
-                expectedEvent += count
-                var s = CardSchedule()
-                s.state = [CardState.new, .learning, .review, .relearning][Int(state)]
-                s.step = flags & 1 != 0 ? step : nil
-                s.stability = flags & 2 != 0 ? stability : nil
-                s.difficulty = flags & 4 != 0 ? difficulty : nil
-                s.due = flags & 8 != 0 ? Date(timeIntervalSinceReferenceDate: due) : nil
-                s.lastReview = flags & 16 != 0 ? Date(timeIntervalSinceReferenceDate: last) : nil
-                s.reps = reps
-                s.lapses = lapses
-                let n0 = h.namesAt + nameStart
-                let name = String(decoding: UnsafeRawBufferPointer(rebasing: raw[n0..<(n0 + nameLength)]), as: UTF8.self)
-                cards.append(SnapshotCard(name: name, schedule: s, firstReview: flags & 32 != 0 ? Date(timeIntervalSinceReferenceDate: first) : nil,
-                                          eventsStart: start, eventsCount: count))
-            }
-            guard expectedEvent == h.eventCount else { return nil }
-            var p = ByteReader(raw, at: h.problemsAt)
-            var problems: [LogLineProblem] = []
-            for _ in 0..<h.problemCount {
-                let line = p.int(), column = p.int(), message = p.string()
-                guard !p.failed else { return nil }
-                problems.append(LogLineProblem(line: line, column: column, message: message))
-            }
-            guard p.at == h.undoneAt else { return nil }
-            return (cards, problems)
+    /// The cards' schedules and first reviews, and the problems, of the core sections (`raw`: the file's bytes
+    /// from 0 to at least `undoneAt`, read in place). Every card's name is checked to lie in the names section,
+    /// so `SnapshotMapping.bytes` may read it without a check.
+    static func decodeCore(_ raw: UnsafeRawBufferPointer, _ h: SnapshotHeader) -> (schedules: [CardSchedule], firsts: [Date?], problems: [LogLineProblem])? {
+        guard raw.count >= h.undoneAt,
+              checksum(UnsafeRawBufferPointer(rebasing: raw[SnapshotFormat.headerSize..<h.undoneAt])) == h.coreChecksum else { return nil }
+        var schedules: [CardSchedule] = []
+        var firsts: [Date?] = []
+        schedules.reserveCapacity(h.cardCount)
+        firsts.reserveCapacity(h.cardCount)
+        let namesLength = h.problemsAt - h.namesAt
+        var expectedEvent = 0
+        let states: [CardState] = [.new, .learning, .review, .relearning]
+        var r = ByteReader(raw, at: h.cardsAt)
+        for _ in 0..<h.cardCount {
+            let nameStart = Int(r.u32()), nameLength = Int(r.u32())
+            guard let k = r.take(4), nameStart + nameLength <= namesLength else { return nil }
+            let state = raw[k], flags = raw[k + 1]
+            let step = Int(Int32(bitPattern: r.u32()))
+            let reps = Int(Int32(bitPattern: r.u32())), lapses = Int(Int32(bitPattern: r.u32()))
+            let stability = r.f64(), difficulty = r.f64(), due = r.f64(), last = r.f64(), first = r.f64()
+            let start = r.int(), count = r.int()
+            guard !r.failed, state <= 3, start == expectedEvent, count <= h.eventCount - start else { return nil }
+            expectedEvent += count
+            var s = CardSchedule()
+            s.state = states[Int(state)]
+            s.step = flags & 1 != 0 ? step : nil
+            s.stability = flags & 2 != 0 ? stability : nil
+            s.difficulty = flags & 4 != 0 ? difficulty : nil
+            s.due = flags & 8 != 0 ? Date(timeIntervalSinceReferenceDate: due) : nil
+            s.lastReview = flags & 16 != 0 ? Date(timeIntervalSinceReferenceDate: last) : nil
+            s.reps = reps
+            s.lapses = lapses
+            schedules.append(s)
+            firsts.append(flags & 32 != 0 ? Date(timeIntervalSinceReferenceDate: first) : nil)
         }
+        guard expectedEvent == h.eventCount else { return nil }
+        var p = ByteReader(raw, at: h.problemsAt)
+        var problems: [LogLineProblem] = []
+        for _ in 0..<h.problemCount {
+            let line = p.int(), column = p.int(), message = p.string()
+            guard !p.failed else { return nil }
+            problems.append(LogLineProblem(line: line, column: column, message: message))
+        }
+        guard p.at == h.undoneAt else { return nil }
+        return (schedules, firsts, problems)
+    }
+}
+
+/// A snapshot file's read-only mapping (unmapped when the last user lets go), and its cards' names read in
+/// place (`decodeCore` checked where each lies).
+final class SnapshotMapping: PackedNames, @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let length: Int
+    let header: SnapshotHeader
+    init(base: UnsafeMutableRawPointer, length: Int, header: SnapshotHeader) { self.base = base; self.length = length; self.header = header }
+    deinit { munmap(base, length) }
+
+    var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+    var count: Int { header.cardCount }
+
+    private func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+    private func int(_ at: Int) -> Int { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))) }
+
+    func bytes(_ k: Int) -> UnsafeRawBufferPointer {
+        let at = header.cardsAt + k * SnapshotFormat.cardSize
+        let start = header.namesAt + u32(at)
+        return UnsafeRawBufferPointer(start: base + start, count: u32(at + 4))
+    }
+
+    /// Card `k`'s effective reviews in the events section.
+    func eventRange(_ k: Int) -> (start: Int, count: Int) {
+        let at = header.cardsAt + k * SnapshotFormat.cardSize
+        return (int(at + 64), int(at + 72))
     }
 }
 
@@ -298,12 +334,11 @@ enum SnapshotCodec {
 /// the log. The file is only ever replaced by rename, never rewritten in place, so the mapping stays valid.
 final class SnapshotFile: @unchecked Sendable {
     let header: SnapshotHeader
-    let cards: [SnapshotCard]
-    /// The cards' schedules and first reviews, with their look-up by id (same order as `cards`).
+    /// The cards' schedules and first reviews, with their look-up by id (in the file's card order; the ids
+    /// are read in place from the mapping).
     let table: CardTable
     let problems: [LogLineProblem]
-    private let base: UnsafeMutableRawPointer
-    private let length: Int
+    private let mapping: SnapshotMapping
     private let lock = NSLock()
     /// Whether the event blocks section is intact, then each block (0 not checked yet, 1 intact, 2 not).
     private var blockListVerified: Bool?
@@ -320,27 +355,27 @@ final class SnapshotFile: @unchecked Sendable {
               let head = preadAll(fd, at: 0, count: SnapshotFormat.headerSize),
               let h = SnapshotCodec.decodeHeader(head), Int(st.st_size) == h.fileLength,
               let p = mmap(nil, h.fileLength, PROT_READ, MAP_SHARED, fd, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
-        let core = [UInt8](UnsafeRawBufferPointer(start: p, count: h.undoneAt))
-        guard let decoded = SnapshotCodec.decodeCore(core, h) else { munmap(p, h.fileLength); return nil }
-        return SnapshotFile(header: h, cards: decoded.cards, problems: decoded.problems, base: p, length: h.fileLength)
+        let mapping = SnapshotMapping(base: p, length: h.fileLength, header: h)
+        populateMapped(p, 0..<h.undoneAt) // the core sections are read whole at once
+        guard let decoded = SnapshotCodec.decodeCore(mapping.raw, h) else { return nil }
+        return SnapshotFile(header: h, mapping: mapping, decoded: decoded)
     }
 
-    private init(header: SnapshotHeader, cards: [SnapshotCard], problems: [LogLineProblem], base: UnsafeMutableRawPointer, length: Int) {
-        self.header = header; self.cards = cards; self.problems = problems; self.base = base; self.length = length
+    private init(header: SnapshotHeader, mapping: SnapshotMapping,
+                 decoded: (schedules: [CardSchedule], firsts: [Date?], problems: [LogLineProblem])) {
+        self.header = header; self.mapping = mapping; problems = decoded.problems
         blocksVerified = [UInt8](repeating: 0, count: SnapshotFormat.blockCount(header.eventCount))
-        var names: [String] = [], schedules: [CardSchedule] = [], firsts: [Date?] = []
-        names.reserveCapacity(cards.count); schedules.reserveCapacity(cards.count); firsts.reserveCapacity(cards.count)
-        cards.withUnsafeBufferPointer { cs in
-            for k in cs.indices { names.append(cs[k].name); schedules.append(cs[k].schedule); firsts.append(cs[k].firstReview) }
-        }
-        var t = CardTable(names: names, schedules: schedules, firsts: firsts)
+        var t = CardTable(packed: mapping, schedules: decoded.schedules, firsts: decoded.firsts)
         t.identity = header.coreChecksum
         table = t
     }
 
-    deinit { munmap(base, length) }
+    /// The number of cards, card `k`'s id, and its effective reviews in the events section.
+    var cardCount: Int { header.cardCount }
+    func name(_ k: Int) -> String { table.name(k) }
+    func eventRange(_ k: Int) -> (start: Int, count: Int) { mapping.eventRange(k) }
 
-    private var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+    private var raw: UnsafeRawBufferPointer { mapping.raw }
 
     private func verified(_ from: Int, _ to: Int, _ sum: UInt64, _ cache: inout Bool?) -> Bool {
         lock.lock(); defer { lock.unlock() }

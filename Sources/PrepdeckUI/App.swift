@@ -90,10 +90,10 @@ public struct AppModel: Sendable {
                 calendar: StudyCalendar = StudyCalendar(), width: Int = 80, height: Int = 24, now: Date) {
         self.catalog = catalog
         self.progress = progress
-        if let given = positionSchedules, given.count == catalog.questions.count {
+        if let given = positionSchedules, given.count == catalog.count {
             self.positionSchedules = given
         } else {
-            self.positionSchedules = catalog.questions.map { progress.reviewedSchedule($0.id) }
+            self.positionSchedules = (0..<catalog.count).map { progress.reviewedSchedule(catalog.id(at: $0)) }
         }
         self.theme = theme
         self.calendar = calendar
@@ -385,7 +385,7 @@ public struct AppModel: Sendable {
             }
             if tab == .browse {
                 if action == .answer, let i = browse.selectedIndex {
-                    return answerFromBrowse(catalog.questions[i], now: now, mono: mono)
+                    return answerFromBrowse(catalog.question(at: i), now: now, mono: mono)
                 }
                 var b = browse
                 let effects = b.handle(action, model: &self, now: now)

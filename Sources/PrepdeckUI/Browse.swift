@@ -28,8 +28,7 @@ public struct BrowseState: Sendable {
 
     /// Re-runs the query and keeps the selection on the same question when it is still listed.
     mutating func refresh(_ m: AppModel, now: Date) {
-        let qs = m.catalog.questions
-        results = runQuery(questions: qs, index: m.searchIndex, filter: filter, sort: sort,
+        results = runQuery(catalog: m.catalog, index: m.searchIndex, filter: filter, sort: sort,
                            info: { m.info(at: $0, now: now) }, now: now)
         if let id = selectedID, let pos = m.catalog.position(of: id), let k = results.firstIndex(of: pos) {
             if k != selected { detailScroll = 0 }
@@ -39,7 +38,7 @@ public struct BrowseState: Sendable {
             detailScroll = 0
             revealed = false
         }
-        selectedID = selectedIndex.map { qs[$0].id }
+        selectedID = selectedIndex.map(m.catalog.id(at:))
         clamp(m)
     }
 
@@ -55,7 +54,7 @@ public struct BrowseState: Sendable {
         let new = max(0, min(k, results.count - 1))
         if new != selected { detailScroll = 0; revealed = false }
         selected = new
-        selectedID = selectedIndex.map { m.catalog.questions[$0].id }
+        selectedID = selectedIndex.map(m.catalog.id(at:))
         clamp(m)
     }
 
@@ -148,7 +147,7 @@ public struct BrowseState: Sendable {
             }
         case .toggle:
             guard let i = selectedIndex else { return [] }
-            let id = m.catalog.questions[i].id
+            let id = m.catalog.id(at: i)
             var s = m.progress.settings
             if let k = s.suspended.firstIndex(of: id) {
                 s.suspended.remove(at: k)
@@ -206,7 +205,7 @@ public struct BrowseState: Sendable {
         me.clamp(m)
         let t = m.theme
         let listBox = Rect(x: me.listRect.x - 1, y: me.listRect.y - 1, width: me.listRect.width + 2, height: me.listRect.height + 2)
-        var title = "Questions \(results.count)/\(m.catalog.questions.count)"
+        var title = "Questions \(results.count)/\(m.catalog.count)"
         if sort != .bank { title += " · \(sort.label)" }
         if filter.hasFacets { title += " · filtered" }
         g.box(listBox, style: focus == .list ? t.borderFocused : t.border, title: title, titleStyle: t.title)
@@ -236,14 +235,13 @@ public struct BrowseState: Sendable {
             for line in msg { for l in wrap(line, width: r.width) where y < r.maxY { g.put(l, x: r.x, y: y, style: t.muted, clip: r); y += 1 } }
             return
         }
-        let qs = m.catalog.questions
         let showKind = r.width >= 50
         let showCount = r.width >= 36
         for row in 0..<r.height {
             let k = listScroll + row
             guard k < results.count else { break }
-            let q = qs[results[k]]
-            let info = m.progress.info(q.id, now: now)
+            let q = m.catalog.question(at: results[k])
+            let info = m.info(at: results[k], now: now)
             let status = CardStatus(info.schedule, now: now)
             let y = r.y + row
             let isSel = k == selected
@@ -277,8 +275,8 @@ public struct BrowseState: Sendable {
     func detailLines(model m: AppModel, width: Int, now: Date) -> [Line] {
         guard let i = selectedIndex else { return [] }
         let t = m.theme
-        let q = m.catalog.questions[i]
-        let info = m.progress.info(q.id, now: now)
+        let q = m.catalog.question(at: i)
+        let info = m.info(at: i, now: now)
         let status = CardStatus(info.schedule, now: now)
         var out: [Line] = []
         out += wrapSpans([Span(q.title, t.title)], width: width)

@@ -469,8 +469,8 @@ extension AppModel {
         row(3, "Topics", [Span(truncate(topics, to: max(4, inner.width - labelW - 30)), practice.setupRow == 3 ? t.selected : t.text), Span("  (Enter to choose)", t.muted)])
         row(4, "Time", arrows(o.timing.label, 4))
         row(5, "Order", arrows(o.order.label, 5))
-        let test = o.filter.facetTest
-        let pool = catalog.questions.reduce(0) { $0 + (test.admits($1, status: .new) ? 1 : 0) }
+        let test = o.filter.facetTest.on(catalog.columns)
+        let pool = (0..<catalog.count).reduce(0) { $0 + (test.admits($1, status: .new) ? 1 : 0) }
         let y = inner.y + 1 + AppModel.setupRows * 2
         if y < inner.maxY {
             g.put([Span("\(pool) questions match · ", t.muted), Span("Enter", t.hintKey), Span(" starts \(min(pool, o.count)) of them", t.muted)], x: inner.x, y: y, clip: inner)

@@ -48,9 +48,9 @@ extension AppModel {
     }
 
     public func dueQueue(now: Date) -> DueQueue {
-        let qs = catalog.questions, schedules = positionSchedules
-        let plan = InterviewPlan(settings: progress.settings, questions: qs, schedules: schedules, calendar: calendar, now: now)
-        return DueQueue(count: qs.count, id: { qs[$0].id }, schedule: { schedules[$0] }, progress: progress,
+        let catalog = catalog, schedules = positionSchedules
+        let plan = InterviewPlan(settings: progress.settings, catalog: catalog, schedules: schedules, calendar: calendar, now: now)
+        return DueQueue(count: catalog.count, id: catalog.id(at:), schedule: { schedules[$0] }, progress: progress,
                         settings: progress.settings, calendar: calendar, now: now, excluding: reviewExclusions(now: now), plan: plan)
     }
 

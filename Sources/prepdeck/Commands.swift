@@ -52,10 +52,10 @@ struct ListCommand: ParsableCommand {
             filter.search = search ?? ""
             if due { filter.statuses = [.due] }
             let now = ctx.clock.now()
-            let qs = ctx.catalog.questions
+            let catalog = ctx.catalog
             let schedules = ctx.catalogSchedules
             // The list is in bank order: no sort key needs retrievability, so it is not computed.
-            let order = runQuery(questions: qs, index: SearchIndex(ctx.catalog, prefetch: false), filter: filter, sort: .bank,
+            let order = runQuery(catalog: catalog, index: SearchIndex(ctx.catalog, prefetch: false), filter: filter, sort: .bank,
                                  info: { let s = schedules[$0] ?? CardSchedule(); return CardInfo(schedule: s, practiced: s.reps) },
                                  now: now)
             Timing.mark("query")
@@ -66,7 +66,7 @@ struct ListCommand: ParsableCommand {
                 out.beginArray()
                 for i in order {
                     let s = schedules[i] ?? CardSchedule()
-                    qs[i].writeListJSON(into: &out, schedule: s, status: CardStatus(s, now: now))
+                    catalog.writeListJSON(at: i, into: &out, schedule: s, status: CardStatus(s, now: now))
                     if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
                 }
                 out.endArray()
@@ -75,16 +75,19 @@ struct ListCommand: ParsableCommand {
                 Timing.mark("output")
                 return
             }
-            var out = ByteBuffer(capacity: order.count * 96)
-            qs.withUnsafeBufferPointer { qs in
-                for i in order {
-                    let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
-                    out.append(qs[i].id); out.append(0x09)
-                    out.append(qs[i].difficulty.rawValue); out.append(0x09)
-                    out.append(qs[i].kind.rawValue); out.append(0x09)
-                    out.append(st.rawValue); out.append(0x09)
-                    out.append(terminalSafe(qs[i].title)); out.append(0x0A)
+            // Written out 64 KiB at a time, as the JSON is.
+            var out = ByteBuffer(capacity: 80 << 10)
+            for i in order {
+                let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
+                catalog.withID(at: i) { out.append($0) }; out.append(0x09)
+                out.append(catalog.difficulty(at: i).rawValue); out.append(0x09)
+                out.append(catalog.kind(at: i).rawValue); out.append(0x09)
+                out.append(st.rawValue); out.append(0x09)
+                catalog.withTitle(at: i) { t in
+                    if isTerminalSafe(t) { out.append(t) } else { out.append(terminalSafe(String(decoding: t, as: UTF8.self))) }
                 }
+                out.append(0x0A)
+                if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
             }
             try out.flush(writeStandardOutput)
             Timing.mark("output")
@@ -199,7 +202,7 @@ struct TopicsCommand: ParsableCommand {
             let width = counts.map(\.topic.count).max() ?? 0
             var out = ""
             for c in counts { out += c.topic.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(c.count)\n" }
-            out += "\(counts.count) topics, \(ctx.catalog.questions.count) questions\n"
+            out += "\(counts.count) topics, \(ctx.catalog.count) questions\n"
             FileHandle.standardOutput.write(Data(terminalSafe(out, keepNewlines: true).utf8))
         }
     }
@@ -230,8 +233,8 @@ struct PracticeCommand: ParsableCommand {
             if let c = count { launch.options.count = c; launch.startNow = true }
             if let m = minutes { launch.options.timing = .totalMinutes(m) }
             if let s = secondsPerQuestion { launch.options.timing = .secondsPerQuestion(s) }
-            let test = launch.options.filter.facetTest
-            if launch.startNow, !ctx.catalog.questions.contains(where: { test.admits($0, status: .new) }) {
+            let test = launch.options.filter.facetTest.on(ctx.catalog.columns)
+            if launch.startNow, !(0..<ctx.catalog.count).contains(where: { test.admits($0, status: .new) }) {
                 throw CLIError("no question matches these options (see `prepdeck topics`)", code: 64)
             }
             try launchTUI(global, start: .practice, practice: launch)

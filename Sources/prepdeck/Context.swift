@@ -157,17 +157,18 @@ struct AppContext {
     /// Catalogue position → index in the progress's loaded table: from join.bin when it was made for this
     /// catalogue and table (and a sample of it names the same cards), else by id (and then kept).
     static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore) -> [Int32] {
-        let qs = catalog.questions
-        guard let ci = catalog.identity, let ti = progress.baseIdentity else { return progress.baseJoin(qs.lazy.map(\.id)) }
-        if let kept = store.readJoin(catalog: ci, table: ti, count: qs.count, tableCount: progress.baseCount) {
+        let n = catalog.count
+        guard let ci = catalog.identity, let ti = progress.baseIdentity else { return progress.baseJoin((0..<n).lazy.map(catalog.id(at:))) }
+        if let kept = store.readJoin(catalog: ci, table: ti, count: n, tableCount: progress.baseCount) {
             // The identities are checksums: a sample of the positions is compared by id as well.
-            let step = max(1, qs.count / 64)
-            let sound = stride(from: 0, to: qs.count, by: step).allSatisfy { k in
-                kept[k] < 0 ? progress.baseIndex(of: qs[k].id) == nil : progress.baseName(Int(kept[k])) == qs[k].id
+            // Those with a card name it; those without are looked for in the table all at once.
+            let sample = stride(from: 0, to: n, by: max(1, n / 64))
+            let named = sample.allSatisfy { k in kept[k] < 0 || progress.baseName(Int(kept[k])) == catalog.id(at: k) }
+            if named, progress.baseIndices(of: sample.filter { kept[$0] < 0 }.map(catalog.id(at:))).allSatisfy({ $0 == nil }) {
+                return kept
             }
-            if sound { return kept }
         }
-        let made = progress.baseJoin(qs.lazy.map(\.id))
+        let made = progress.baseJoin((0..<n).lazy.map(catalog.id(at:)))
         store.writeJoin(made, catalog: ci, table: ti)
         return made
     }

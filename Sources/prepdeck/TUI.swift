@@ -53,7 +53,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     if let assets = bundledBankPath() { model.glossary = readBundledGlossary(assets: assets) }
     // The grader's rarity weights read every question's texts: made on a thread of its own once the first
     // frame is drawn (see the loop), ready long before the first answer is submitted.
-    let graderReady = GraderAhead(glossary: model.glossary, questions: ctx.catalog.questions)
+    let graderReady = GraderAhead(glossary: model.glossary, catalog: ctx.catalog)
     model.makeGrader = { graderReady.wait() }
     if let sessions = try? ctx.store.readLogs(.sessions, decode: { (line: ArraySlice<UInt8>) throws(LogLineError) -> SessionRecord in
         try SessionRecord.decode(try LogLineError.parse(line))
@@ -183,9 +183,10 @@ final class GraderAhead: @unchecked Sendable {
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
     private let glossary: [[String]]
-    private let questions: [Question]
+    private let catalog: Catalog
 
-    init(glossary: [[String]], questions: [Question]) { self.glossary = glossary; self.questions = questions }
+    /// The questions are made on the grader's thread (`catalog.questions`), not before the first frame.
+    init(glossary: [[String]], catalog: Catalog) { self.glossary = glossary; self.catalog = catalog }
 
     func start() {
         lock.lock()
@@ -193,7 +194,7 @@ final class GraderAhead: @unchecked Sendable {
         guard !started else { return }
         started = true
         Thread { [self] in
-            let g = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(questions)))
+            let g = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog.questions)))
             lock.lock()
             grader = g
             lock.unlock()

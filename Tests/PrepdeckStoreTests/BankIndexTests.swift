@@ -4,11 +4,11 @@ import Testing
 @testable import PrepdeckStore
 
 /// A small bank in the format, with `n` questions (every optional field on some of them).
-func indexTestBank(_ n: Int, word: String = "alpha", extra: String = "") -> String {
+func indexTestBank(_ n: Int, word: String = "alpha", extra: String = "", prefix: String = "q") -> String {
     var qs: [String] = []
     for k in 0..<n {
         var q = """
-        {"id": "q-\(k)", "title": "Question \(k) about \(word)", "prompt": "Explain \(word) number \(k) — café, 日本語.",
+        {"id": "\(prefix)-\(k)", "title": "Question \(k) about \(word)", "prompt": "Explain \(word) number \(k) — café, 日本語.",
          "difficulty": "\(["easy", "medium", "hard"][k % 3])", "kind": "technical", "topics": ["t\(k % 4)", "shared"],
          "answer": "## Answer \(k)\\n\\nBecause \(word).\\n\\n- one\\n- two", "keyPoints": ["a\(k)", "b", "c"]
         """
@@ -64,6 +64,53 @@ func setMtime(_ path: String, _ sec: Int, _ nsec: Int) {
         let hits = index.classify(words: SearchIndex.words("CAFE"))
         #expect(hits.filter { $0 == 1 }.count == hits.count)
         #expect(catalog.question("q-7")?.title == "Question 7 about alpha")
+    }
+
+    /// A catalogue of indexed banks (questions made from the mapped records) answers by position, by id and
+    /// in its columns exactly as the catalogue of the same banks decoded; a duplicate id across them is reported.
+    @Test func aCatalogueOfIndexedBanksEqualsTheDecodedOne() throws {
+        let dir = tempDir("index")
+        let cache = BankIndexCache(directory: dir + "/bank-index", writable: true)
+        var indexed: [Bank] = [], decoded: [Bank] = []
+        for (b, n) in [23, 1, 40].enumerated() {
+            let file = dir + "/b\(b).json"
+            try writeFile(file, indexTestBank(n, word: "w\(b) ünï", prefix: "b\(b)"))
+            decoded.append(try BankFormat.decode(try #require(try FileIO.read(file)), file: file))
+            _ = try load(cache, file)
+            let (bank, outcome) = try load(cache, file)
+            #expect(outcome == .index && bank.records != nil && bank.count == n)
+            indexed.append(bank)
+        }
+        for banks in [[indexed[0]], indexed] {
+            let fast = try Catalog(banks: banks)
+            let slow = try Catalog(banks: banks.map { b in decoded.first { $0.file == b.file }! })
+            #expect(fast.count == slow.count && fast.allIDs == slow.allIDs)
+            for k in 0..<slow.count {
+                let q = slow.question(at: k)
+                #expect(fast.question(at: k) == q && fast.id(at: k) == q.id && fast.title(at: k) == q.title)
+                #expect(fast.withID(at: k) { Array($0) } == Array(q.id.utf8) && fast.withTitle(at: k) { Array($0) } == Array(q.title.utf8))
+                #expect(fast.difficulty(at: k) == q.difficulty && fast.kind(at: k) == q.kind && fast.topics(at: k) == q.topics)
+                #expect(fast.position(of: q.id) == k && fast.question(q.id) == q)
+                var a = JSONBytes(), c = JSONBytes()
+                fast.writeListJSON(at: k, into: &a, schedule: CardSchedule(), status: .new)
+                q.writeListJSON(into: &c, schedule: CardSchedule(), status: .new)
+                #expect(a.bytes == c.bytes)
+            }
+            #expect(fast.position(of: "b0-999") == nil && fast.question("nope") == nil)
+            #expect(fast.topicCounts.map(\.topic) == slow.topicCounts.map(\.topic))
+            #expect(fast.topicCounts.map(\.count) == slow.topicCounts.map(\.count))
+            #expect(fast.questions == slow.questions)
+        }
+        // The same ids in a second indexed bank: the error names both places, as for decoded banks.
+        let copy = dir + "/copy.json"
+        try writeFile(copy, indexTestBank(5, word: "again", prefix: "b2"))
+        _ = try load(cache, copy)
+        let (again, _) = try load(cache, copy)
+        #expect(throws: BankError.self) { try Catalog(banks: [indexed[2], again]) }
+        do { _ = try Catalog(banks: [indexed[2], again]) } catch {
+            #expect(error.message.contains("duplicate question id \"b2-0\" (first defined at \(dir)/b2.json:"), "\(error.message)")
+            #expect(error.description.hasPrefix("\(copy):"), "\(error.description)")
+        }
     }
 
     @Test func aChangeKeepingSizeAndMtimeIsPickedUp() throws {

@@ -246,18 +246,18 @@ func randomLines(_ rng: inout SnapRNG, count: Int, start k0: Int = 0, cards: Int
         _ = try store.loadProgress(settings: Settings())
         let snap = try #require(SnapshotFile.open(store.snapshotPath))
         #expect(snap.header.eventCount == 18_000 && SnapshotFormat.blockCount(18_000) == 3)
-        let cards = snap.cards.sorted { $0.eventsStart < $1.eventsStart }
+        let cards = (0..<snap.cardCount).map(snap.eventRange).sorted { $0.start < $1.start }
         let first = cards[0], last = cards[cards.count - 1]
-        #expect(snap.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
+        #expect(snap.eventsAreIntact(start: first.start, count: first.count))
         #expect(snap.blocksChecked == 1)
         #expect(snap.eventsAreIntact() && snap.blocksChecked == 3)
         // A byte of the last block's events changed.
         var bytes = try #require(try FileIO.read(store.snapshotPath))
-        bytes[snap.header.eventsAt + (last.eventsStart + 5) * 8] ^= 0x01
+        bytes[snap.header.eventsAt + (last.start + 5) * 8] ^= 0x01
         try FileIO.replace(store.snapshotPath, bytes)
         let damaged = try #require(SnapshotFile.open(store.snapshotPath))
-        #expect(damaged.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
-        #expect(!damaged.eventsAreIntact(start: last.eventsStart, count: last.eventsCount))
+        #expect(damaged.eventsAreIntact(start: first.start, count: first.count))
+        #expect(!damaged.eventsAreIntact(start: last.start, count: last.count))
         #expect(!damaged.eventsAreIntact())
         let loaded = try store.loadProgress(settings: Settings())
         #expect(loaded.source == .snapshot(tailLines: 0, rebuiltCards: 0))
@@ -267,7 +267,7 @@ func randomLines(_ rng: inout SnapRNG, count: Int, start k0: Int = 0, cards: Int
         bytes[snap.header.idIndexAt + 18_000 * 16 + 3] ^= 0x01
         try FileIO.replace(store.snapshotPath, bytes)
         let noList = try #require(SnapshotFile.open(store.snapshotPath))
-        #expect(!noList.eventsAreIntact(start: first.eventsStart, count: first.eventsCount))
+        #expect(!noList.eventsAreIntact(start: first.start, count: first.count))
         expectSame(try store.loadProgress(settings: Settings()), try reference(store).progress, history: true)
     }
 
