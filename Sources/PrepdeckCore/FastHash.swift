@@ -41,6 +41,47 @@ public enum FastHash {
         return s.withUTF8 { hash($0, seed: seed) }
     }
 
+    /// A checksum of many bytes at several GB/s (about four times `hash`'s speed): four lanes of 64 bytes,
+    /// each 16 bytes folded by one 64×64→128-bit multiply (the high and low halves xored), so the lanes'
+    /// multiplies overlap instead of waiting for each other. For checking cache files that are read
+    /// whole at start-up (`snapshot.bin`, the bank indexes); not the value `hash` gives.
+    public static func wide(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        @inline(__always) func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let r = a.multipliedFullWidth(by: b)
+            return r.high ^ r.low
+        }
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        let s0: UInt64 = 0xA076_1D64_78BD_642F, s1: UInt64 = 0xE703_7ED1_A0B4_28DB
+        let s2: UInt64 = 0x8EBC_6AF0_9C88_C6E3, s3: UInt64 = 0x5899_65CC_7537_4CC3
+        let n = p.count
+        var h = seed ^ mum(seed ^ s0, UInt64(truncatingIfNeeded: n) ^ s1)
+        var i = 0
+        if n >= 64 {
+            var a = h, b = h ^ s1, c = h ^ s2, d = h ^ s3
+            while i + 64 <= n {
+                a = mum(word(i) ^ s0, word(i + 8) ^ a)
+                b = mum(word(i + 16) ^ s1, word(i + 24) ^ b)
+                c = mum(word(i + 32) ^ s2, word(i + 40) ^ c)
+                d = mum(word(i + 48) ^ s3, word(i + 56) ^ d)
+                i += 64
+            }
+            h = mum(a ^ s1, b ^ s2) ^ mum(c ^ s3, d ^ s0)
+        }
+        while i + 16 <= n {
+            h = mum(word(i) ^ s1, word(i + 8) ^ h)
+            i += 16
+        }
+        // The last 0…15 bytes, as two little-endian words padded with zeros.
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        var k = 0
+        while i + k < n {
+            if k < 8 { w0 |= UInt64(p[i + k]) << (8 * UInt64(k)) } else { w1 |= UInt64(p[i + k]) << (8 * UInt64(k - 8)) }
+            k += 1
+        }
+        h = mum(w0 ^ s2, w1 ^ h ^ UInt64(k))
+        return mum(h ^ s0, UInt64(truncatingIfNeeded: n) ^ s3)
+    }
+
     /// A hash of bytes made piece by piece (1 MiB pieces, each hashed with its offset as the seed, combined
     /// in order), calling `done` with each piece's range once it is hashed: a caller reading a mapped file
     /// can let the kernel drop the pages already hashed. Not the value `hash` gives for the same bytes.

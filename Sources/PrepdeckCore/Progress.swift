@@ -16,6 +16,14 @@ public protocol PackedNames: AnyObject, Sendable {
     func bytes(_ k: Int) -> UnsafeRawBufferPointer
 }
 
+/// Cards' schedules and first reviews kept elsewhere (a mapped snapshot's records), each decoded when asked
+/// for (valid while the object lives).
+public protocol CardRecords: AnyObject, Sendable {
+    var count: Int { get }
+    func schedule(_ k: Int) -> CardSchedule
+    func first(_ k: Int) -> Date?
+}
+
 /// Ids and their positions: an open-addressing index on a 64-bit hash of each id (`FastHash` of its UTF-8),
 /// whose matches are confirmed by comparing the id itself. Made and searched without hashing a `String`
 /// the way `Dictionary` does or growing a table, so 20,000 ids cost a few hundred microseconds. The ids
@@ -115,8 +123,7 @@ public struct IDTable: Sendable {
 /// arrays, and an `IDTable` on their ids, made at the first look-up by id (a start-up that goes through a
 /// kept join never makes it), so loading 20,000 cards costs a few milliseconds.
 public struct CardTable: Sendable {
-    public let schedules: [CardSchedule]
-    public let firsts: [Date?]
+    let values: Values
     private let lookup: Lookup
     /// What identifies these cards and their order (the snapshot's checksum), so that a join with a catalogue
     /// can be kept (`join.bin`); nil when not known.
@@ -141,19 +148,45 @@ public struct CardTable: Sendable {
         }
     }
 
+    /// The schedules and first reviews: held, or decoded from their records when asked for.
+    enum Values: Sendable { case held([CardSchedule], [Date?]), records(any CardRecords) }
+
     public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.strings(names)); self.schedules = schedules; self.firsts = firsts
+        lookup = Lookup(.strings(names)); values = .held(schedules, firsts)
     }
 
     /// A table whose ids are read in place (`PackedNames`).
     public init(packed names: any PackedNames, schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.packed(names)); self.schedules = schedules; self.firsts = firsts
+        lookup = Lookup(.packed(names)); values = .held(schedules, firsts)
+    }
+
+    /// A table whose ids and values are both read in place (a mapped snapshot): loading it makes no array
+    /// of its cards.
+    public init(packed names: any PackedNames, records: any CardRecords) {
+        precondition(names.count == records.count)
+        lookup = Lookup(.packed(names)); values = .records(records)
     }
 
     public static let empty = CardTable(names: [], schedules: [], firsts: [])
-    public var count: Int { schedules.count }
+    public var count: Int {
+        switch values { case let .held(s, _): s.count; case let .records(r): r.count }
+    }
+    /// Card `k`'s schedule and first review.
+    @inline(__always) public func schedule(_ k: Int) -> CardSchedule {
+        switch values { case let .held(s, _): s[k]; case let .records(r): r.schedule(k) }
+    }
+    @inline(__always) public func first(_ k: Int) -> Date? {
+        switch values { case let .held(_, f): f[k]; case let .records(r): r.first(k) }
+    }
+    /// Every schedule and first review, in order (decoded, for records: prefer `schedule(_:)`).
+    public var schedules: [CardSchedule] {
+        switch values { case let .held(s, _): s; case let .records(r): (0..<r.count).map(r.schedule) }
+    }
+    public var firsts: [Date?] {
+        switch values { case let .held(_, f): f; case let .records(r): (0..<r.count).map(r.first) }
+    }
     /// Every id, in order (made from the bytes, for packed ids: prefer `name(_:)` or `index(of:)`).
     public var names: [String] {
         switch lookup.names { case let .strings(n): n; case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) } }
@@ -170,25 +203,36 @@ public struct CardTable: Sendable {
     public func indices(of wanted: [String]) -> [Int?] {
         if wanted.isEmpty || count == 0 { return wanted.map { _ in nil } }
         if let t = lookup.made { return wanted.map(t.index(of:)) }
-        // The wanted ids' hashes in a small open-addressing table (slot → position in `wanted` + 1).
-        let hashes = wanted.map(IDTable.hash)
+        // The wanted ids in a small open-addressing table (slot → position in `wanted` + 1), keyed by a cheap
+        // key of their first and last 8 bytes and length, so that each id of the table costs two loads and a
+        // probe; the bytes are compared only where the key matches.
+        @inline(__always) func key(_ b: UnsafeRawBufferPointer) -> UInt64 {
+            var w: UInt64 = 0
+            if b.count >= 8 {
+                w = b.loadUnaligned(as: UInt64.self) ^ (b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self) &* 0xC2B2_AE3D_27D4_EB4F)
+            } else {
+                for (i, x) in b.enumerated() { w |= UInt64(x) << (8 * UInt64(i)) }
+            }
+            return (w ^ UInt64(b.count)) &* 0x9E37_79B9_7F4A_7C15
+        }
+        let keys = wanted.map { $0.withUTF8Bytes(key) }
         var size = 64
         while size < wanted.count * 4 { size <<= 1 }
-        let mask = size - 1
+        let shift = UInt64(64 - size.trailingZeroBitCount)
         var slots = [Int](repeating: 0, count: size)
-        for (j, h) in hashes.enumerated() {
-            var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
+        for (j, h) in keys.enumerated() {
+            var i = Int(h >> shift)
+            while slots[i] != 0 { i = (i + 1) & (size - 1) }
             slots[i] = j + 1
         }
         var out = [Int?](repeating: nil, count: wanted.count)
         func visit(_ k: Int, _ bytes: UnsafeRawBufferPointer) {
-            let h = FastHash.hash(bytes)
-            var i = Int(truncatingIfNeeded: h) & mask
+            let h = key(bytes)
+            var i = Int(h >> shift)
             while slots[i] != 0 {
                 let j = slots[i] - 1
-                if hashes[j] == h, out[j] == nil, wanted[j].withUTF8Bytes({ $0.elementsEqual(bytes) }) { out[j] = k }
-                i = (i + 1) & mask
+                if keys[j] == h, out[j] == nil, wanted[j].withUTF8Bytes({ $0.elementsEqual(bytes) }) { out[j] = k }
+                i = (i + 1) & (size - 1)
             }
         }
         switch lookup.names {
@@ -269,7 +313,7 @@ public struct StudyProgress: Sendable {
     /// The card's schedule if it has an effective review (nil: a new card).
     public func reviewedSchedule(_ card: String) -> CardSchedule? {
         if !changed.isEmpty, let c = changed[card] { return c }
-        return base.index(of: card).map { base.schedules[$0] }
+        return base.index(of: card).map(base.schedule)
     }
 
     /// The loaded table's identity (`CardTable.identity`).
@@ -277,6 +321,7 @@ public struct StudyProgress: Sendable {
     /// The number of cards in the loaded table, the id of one, and where an id is in it (for checking a kept join).
     public var baseCount: Int { base.count }
     public func baseName(_ j: Int) -> String { base.name(j) }
+    public func baseSchedule(_ j: Int) -> CardSchedule { base.schedule(j) }
     public func baseIndex(of id: String) -> Int? { base.index(of: id) }
     /// `baseIndex(of:)` for a few ids at once (without making the table's id index: `CardTable.indices(of:)`).
     public func baseIndices(of ids: [String]) -> [Int?] { base.indices(of: ids) }
@@ -293,14 +338,32 @@ public struct StudyProgress: Sendable {
     /// loaded table's through the join, then the cards changed since. `position` finds the place of a
     /// changed card that is not in the table (it is asked only then).
     public func schedules(join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
-        var out = [CardSchedule?](repeating: nil, count: join.count)
-        base.schedules.withUnsafeBufferPointer { bs in
+        schedules(base: baseSchedules(join: join), join: join, position: position)
+    }
+
+    /// The loaded table's schedule of each of the ids `join` was made from (nil: no card), before the cards
+    /// changed since are applied: what `join.bin` keeps beside the join.
+    public func baseSchedules(join: [Int32]) -> [CardSchedule?] {
+        // Each element written once (not cleared first and then filled: 5 MB at 100,000 questions).
+        [CardSchedule?](unsafeUninitializedCapacity: join.count) { o, made in
             join.withUnsafeBufferPointer { js in
-                out.withUnsafeMutableBufferPointer { o in
-                    for k in 0..<js.count { let j = Int(js[k]); if j >= 0 { o[k] = bs[j] } }
+                switch base.values {
+                case let .held(schedules, _):
+                    schedules.withUnsafeBufferPointer { bs in
+                        for k in 0..<js.count { let j = Int(js[k]); (o.baseAddress! + k).initialize(to: j >= 0 ? bs[j] : nil) }
+                    }
+                case let .records(r):
+                    for k in 0..<js.count { let j = Int(js[k]); (o.baseAddress! + k).initialize(to: j >= 0 ? r.schedule(j) : nil) }
                 }
             }
+            made = join.count
         }
+    }
+
+    /// `schedules(join:position:)` from `baseSchedules(join:)` (made now, or kept): the cards changed since
+    /// the table was loaded applied over it.
+    public func schedules(base joined: [CardSchedule?], join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
+        var out = joined
         guard !changed.isEmpty else { return out }
         var inverse: [Int32]?
         for (card, s) in changed {
@@ -335,7 +398,7 @@ public struct StudyProgress: Sendable {
     /// Calls `body` with every reviewed card and its schedule (in no particular order).
     public func forEachSchedule(_ body: (String, CardSchedule) -> Void) {
         let names = base.names
-        for k in 0..<base.count where changed[names[k]] == nil { body(names[k], base.schedules[k]) }
+        for k in 0..<base.count where changed[names[k]] == nil { body(names[k], base.schedule(k)) }
         for (card, s) in changed { if let s { body(card, s) } }
     }
 
@@ -357,7 +420,7 @@ public struct StudyProgress: Sendable {
     /// Calls `body` with every reviewed card's first effective review.
     public func forEachFirstReview(_ body: (String, Date) -> Void) {
         let names = base.names
-        for k in 0..<base.count where changedFirsts[names[k]] == nil { if let f = base.firsts[k] { body(names[k], f) } }
+        for k in 0..<base.count where changedFirsts[names[k]] == nil { if let f = base.first(k) { body(names[k], f) } }
         for (card, f) in changedFirsts { if let f { body(card, f) } }
     }
 
@@ -391,7 +454,7 @@ public struct StudyProgress: Sendable {
     /// When the card was first reviewed (nil: never).
     public func firstReview(_ card: String) -> Date? {
         if !changedFirsts.isEmpty, let c = changedFirsts[card] { return c }
-        return base.index(of: card).flatMap { base.firsts[$0] }
+        return base.index(of: card).flatMap(base.first)
     }
 
     public func info(_ card: String, now: Date) -> CardInfo {
@@ -480,14 +543,19 @@ extension Catalog {
     /// The JSON `Question.writeListJSON` writes for the question at position `k`, without making the question:
     /// its id and title are copied from where they lie, its facets read from the columns.
     public func writeListJSON(at k: Int, into out: inout JSONBytes, schedule: CardSchedule, status: CardStatus) {
+        withID(at: k) { id in withTitle(at: k) { writeListJSON(at: k, id: id, title: $0, into: &out, schedule: schedule, status: status) } }
+    }
+
+    /// The same, given the question's id and title bytes (`forEachIDAndTitle`).
+    public func writeListJSON(at k: Int, id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, into out: inout JSONBytes,
+                              schedule: CardSchedule, status: CardStatus) {
         out.beginObject()
-        out.key("id"); withID(at: k) { out.string(utf8: $0) }
-        out.key("title"); withTitle(at: k) { out.string(utf8: $0) }
+        out.key("id"); out.string(utf8: id)
+        out.key("title"); out.string(utf8: title)
         out.key("difficulty"); out.string(difficulty(at: k).rawValue)
         out.key("kind"); out.string(kind(at: k).rawValue)
         out.key("topics"); out.beginArray()
-        let c = columns
-        for j in Int(c.topicStarts[k])..<Int(c.topicStarts[k + 1]) { out.string(c.topicNames[Int(c.topicIDs[j])]) }
+        for j in Int(columns.topicStarts[k])..<Int(columns.topicStarts[k + 1]) { out.string(columns.topicNames[Int(columns.topicIDs[j])]) }
         out.endArray()
         out.key("status"); out.string(status.rawValue)
         out.key("schedule"); schedule.write(into: &out)

@@ -552,7 +552,20 @@ public func terminalSafe(_ s: String, keepNewlines: Bool = false) -> String {
 /// kept ones, no DEL, no C1 control (0xC2 leads every C1 control's UTF-8; checked exactly by `terminalSafe`).
 /// (Concrete, not generic over the bytes: a caller in another module would run an unspecialised loop.)
 public func isTerminalSafe(_ u: UnsafeRawBufferPointer, keepNewlines: Bool = false) -> Bool {
-    for b in u where b < 0x20 || b == 0x7F || b == 0xC2 {
+    var i = 0
+    if !keepNewlines {
+        // 8 bytes at a time while none can be one of them (each test is exact for "some byte is"), then byte
+        // by byte from the first word that may hold one.
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= u.count {
+            let w = u.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let below = (w &- ones &* 0x20) & ~w & high
+            let del = w ^ (ones &* 0x7F), c2 = w ^ (ones &* 0xC2)
+            if below | ((del &- ones) & ~del & high) | ((c2 &- ones) & ~c2 & high) != 0 { break }
+            i += 8
+        }
+    }
+    for b in UnsafeRawBufferPointer(rebasing: u[i...]) where b < 0x20 || b == 0x7F || b == 0xC2 {
         if keepNewlines && (b == 0x0A || b == 0x09) { continue }
         return false
     }

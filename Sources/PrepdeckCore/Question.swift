@@ -205,7 +205,7 @@ public struct Bank: Sendable, Equatable {
 
 /// A bank's questions kept elsewhere (the bank index, read in place): their facets in columns, and each
 /// question, id or title made when asked for, so that a large bank costs only what is listed or shown.
-public protocol QuestionRecords: Sendable {
+public protocol QuestionRecords: AnyObject, Sendable {
     var count: Int { get }
     var columns: QuestionColumns { get }
     func question(_ k: Int) -> Question
@@ -213,16 +213,17 @@ public protocol QuestionRecords: Sendable {
     func title(_ k: Int) -> String
     /// The ids as bytes in place, for an id table that makes no `String` (nil: from `id(_:)`).
     var packedIDs: (any PackedNames)? { get }
-    /// The UTF-8 of question `k`'s id or title, where it lies (valid during `body`).
-    func withID<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
-    func withTitle<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R
+    /// The UTF-8 of question `k`'s id or title, where it lies (valid while the records live; not generic,
+    /// so that a call through the protocol costs no more than a call).
+    func idBytes(_ k: Int) -> UnsafeRawBufferPointer
+    func titleBytes(_ k: Int) -> UnsafeRawBufferPointer
 }
 
 extension String {
     /// The string's UTF-8 during `body` (in place for a native string).
-    func withUTF8Bytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    func withUTF8Bytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var s = self
-        return s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        return try s.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -935,6 +936,8 @@ public struct Catalog: Sendable {
     private var searchSources: [(any SearchTextSource)?]
     enum Part: Sendable { case held([Question]), records(any QuestionRecords) }
     private let parts: [Part]
+    /// The records when they are the only part (the usual case: one large indexed bank), read without `locate`.
+    private let onlyRecords: (any QuestionRecords)?
     /// Where each part starts, and its end last.
     private let starts: [Int]
     /// What identifies the catalogue's ids and their order: made from its banks' identities (nil when one has none).
@@ -985,6 +988,7 @@ public struct Catalog: Sendable {
         searchSources = banks.map(\.searchTexts)
         identity = Catalog.identity(banks)
         parts = banks.map { b in b.records.map(Part.records) ?? .held(b.questions) }
+        if banks.count == 1, case let .records(r) = parts[0] { onlyRecords = r } else { onlyRecords = nil }
         var starts = [0]
         for b in banks { starts.append(starts.last! + b.count) }
         self.starts = starts
@@ -1038,11 +1042,29 @@ public struct Catalog: Sendable {
     }
     /// The UTF-8 of the id or title at position `k`, without making a `String` for a question from a bank index.
     public func withID<R>(at k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        switch locate(k) { case let (.held(qs), j): qs[j].id.withUTF8Bytes(body); case let (.records(r), j): r.withID(j, body) }
+        if let r = onlyRecords { return body(r.idBytes(k)) }
+        switch locate(k) { case let (.held(qs), j): return qs[j].id.withUTF8Bytes(body); case let (.records(r), j): return body(r.idBytes(j)) }
     }
     public func withTitle<R>(at k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        switch locate(k) { case let (.held(qs), j): qs[j].title.withUTF8Bytes(body); case let (.records(r), j): r.withTitle(j, body) }
+        if let r = onlyRecords { return body(r.titleBytes(k)) }
+        switch locate(k) { case let (.held(qs), j): return qs[j].title.withUTF8Bytes(body); case let (.records(r), j): return body(r.titleBytes(j)) }
     }
+    /// Calls `body` with each of `positions`, in order, and the UTF-8 of its id and title where they lie
+    /// (valid during the call): a loop over many questions (`list`) reaches each bank's records once, not
+    /// once a question.
+    public func forEachIDAndTitle(_ positions: [Int], _ body: (Int, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let r = onlyRecords {
+            for k in positions { try body(k, r.idBytes(k), r.titleBytes(k)) }
+            return
+        }
+        for k in positions {
+            switch locate(k) {
+            case let (.held(qs), j): try qs[j].id.withUTF8Bytes { id in try qs[j].title.withUTF8Bytes { try body(k, id, $0) } }
+            case let (.records(r), j): try body(k, r.idBytes(j), r.titleBytes(j))
+            }
+        }
+    }
+
     public func difficulty(at k: Int) -> Difficulty { columns.difficulty(k) }
     public func kind(at k: Int) -> Kind { columns.kind(k) }
     public func topics(at k: Int) -> [String] { columns.topics(k) }

@@ -37,7 +37,8 @@ struct FileStamp: Equatable {
 
 enum BankIndexFormat {
     static let magic: [UInt8] = Array("PDBKIDX1".utf8)
-    static let version: UInt32 = 1
+    /// 2: the checksums are `FastHash.wide` (`SnapshotCodec.checksum`).
+    static let version: UInt32 = 2
     static let contentSeed: UInt64 = 0xBA_4C_1D_E7
     static let questionSeed: UInt64 = 0x0B_1E_C7
     static let sectionSeed: UInt64 = 0x5E_C7_10
@@ -376,8 +377,8 @@ final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable 
     }
 
     func bytes(_ k: Int) -> UnsafeRawBufferPointer { string(Int(offsets[k])).0 }
-    func withID<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(bytes(k)) }
-    func withTitle<R>(_ k: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R { body(string(string(Int(offsets[k])).next).0) }
+    func idBytes(_ k: Int) -> UnsafeRawBufferPointer { bytes(k) }
+    func titleBytes(_ k: Int) -> UnsafeRawBufferPointer { string(string(Int(offsets[k])).next).0 }
     func id(_ k: Int) -> String { String(decoding: bytes(k), as: UTF8.self) }
     func title(_ k: Int) -> String {
         let (_, next) = string(Int(offsets[k]))

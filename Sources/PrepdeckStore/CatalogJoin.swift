@@ -1,49 +1,79 @@
 import Foundation
 import PrepdeckCore
 
-/// `join.bin`: which card of the snapshot each question of the catalogue is (a cache, rebuilt at will).
+/// `join.bin`: which card of the snapshot each question of the catalogue is, and that card's schedule, in
+/// catalogue order (a cache, rebuilt at will).
 ///
-/// Joining 100,000 questions to their cards by id costs a hash look-up each, a few cache misses apiece; the
-/// join depends only on the catalogue's ids in order and on the snapshot's cards, so it is kept for as long
-/// as both stay the same. Layout, little-endian: the magic `PDJOIN01`, the catalogue's identity, the
-/// snapshot table's identity, the number of questions N, N signed 32-bit card indexes (-1: no card), a
-/// checksum of all that.
+/// Joining 100,000 questions to their cards by id costs a hash look-up each, and reading each one's schedule
+/// from the snapshot a few cache misses apiece (the snapshot keeps its cards in log order); both depend only
+/// on the catalogue's ids in order and on the snapshot's cards, so they are kept for as long as both stay the
+/// same, and read back in one sequential pass. Layout, little-endian: the magic `PDJOIN02`, the catalogue's
+/// identity, the snapshot table's identity, the number of questions N, N signed 32-bit card indexes (-1: no
+/// card), N schedules of 48 bytes (`ScheduleRecord`; flag 128: the question has one), a checksum
+/// (`FastHash.wide`) of all that.
 extension DataStore {
     public var joinPath: String { root + "/join.bin" }
 
-    static let joinMagic: [UInt8] = Array("PDJOIN01".utf8)
+    static let joinMagic: [UInt8] = Array("PDJOIN02".utf8)
+    static let joinSeed: UInt64 = 0x701E
 
-    /// The kept join for this catalogue and table; nil when there is none, it is for others, or it is damaged.
-    public func readJoin(catalog: UInt64, table: UInt64, count: Int, tableCount: Int) -> [Int32]? {
-        guard let bytes = (try? FileIO.read(joinPath)) ?? nil, bytes.count == 32 + 4 * count + 8 else { return nil }
-        return bytes.withUnsafeBytes { b -> [Int32]? in
-            func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-            let n = b.count
-            guard Array(b[0..<8]) == DataStore.joinMagic, u64(8) == catalog, u64(16) == table, u64(24) == UInt64(count),
-                  u64(n - 8) == FastHash.hash(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)]), seed: 0x701E) else { return nil }
-            var join = [Int32](repeating: -1, count: count)
-            var bad = false
-            join.withUnsafeMutableBufferPointer { out in
-                for k in 0..<count {
-                    let v = Int32(littleEndian: b.loadUnaligned(fromByteOffset: 32 + 4 * k, as: Int32.self))
-                    if v < -1 || Int(v) >= tableCount { bad = true; break }
-                    out[k] = v
-                }
-            }
-            return bad ? nil : join
-        }
+    /// A kept join: each question's card index (-1: none) and schedule (as `StudyProgress.schedules(join:)`
+    /// gives them before the cards changed since the snapshot are applied).
+    public struct KeptJoin: Sendable, Equatable {
+        public let join: [Int32]
+        public let schedules: [CardSchedule?]
+        public init(join: [Int32], schedules: [CardSchedule?]) { self.join = join; self.schedules = schedules }
     }
 
-    /// Keeps a join (best effort, only while this process may write caches).
+    static func joinLength(_ count: Int) -> Int { 32 + (4 + ScheduleRecord.size) * count + 8 }
+
+    /// The kept join for this catalogue and table; nil when there is none, it is for others, or it is damaged.
+    public func readJoin(catalog: UInt64, table: UInt64, count: Int, tableCount: Int) -> KeptJoin? {
+        let fd = open(joinPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) == DataStore.joinLength(count), let file = MappedFile(fd: fd, length: Int(st.st_size)) else { return nil }
+        file.populate(0..<file.length)
+        let b = file.raw
+        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        let n = b.count
+        guard b.prefix(8).elementsEqual(DataStore.joinMagic), u64(8) == catalog, u64(16) == table, u64(24) == UInt64(count),
+              u64(n - 8) == FastHash.wide(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)]), seed: DataStore.joinSeed) else { return nil }
+        var bad = false
+        let join = [Int32](unsafeUninitializedCapacity: count) { out, made in
+            for k in 0..<count {
+                let v = Int32(littleEndian: b.loadUnaligned(fromByteOffset: 32 + 4 * k, as: Int32.self))
+                if v < -1 || Int(v) >= tableCount { bad = true }
+                out[k] = v
+            }
+            made = count
+        }
+        let at = 32 + 4 * count
+        let schedules = [CardSchedule?](unsafeUninitializedCapacity: count) { out, made in
+            for k in 0..<count {
+                let r = at + ScheduleRecord.size * k
+                let has = b[r + 1] & 128 != 0
+                // A schedule exactly where there is a card, each of a known state.
+                if has != (join[k] >= 0) || !ScheduleRecord.valid(b, at: r) { bad = true }
+                (out.baseAddress! + k).initialize(to: has && !bad ? ScheduleRecord.read(b, at: r) : nil)
+            }
+            made = count
+        }
+        return bad ? nil : KeptJoin(join: join, schedules: schedules)
+    }
+
+    /// Keeps a join and its schedules (best effort, only while this process may write caches).
     @discardableResult
-    public func writeJoin(_ join: [Int32], catalog: UInt64, table: UInt64) -> Bool {
-        guard canWriteCaches else { return false }
-        var out = DataStore.joinMagic
-        out.reserveCapacity(32 + 4 * join.count + 8)
-        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        u64(catalog); u64(table); u64(UInt64(join.count))
-        for v in join { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        u64(out.withUnsafeBytes { FastHash.hash($0, seed: 0x701E) })
-        return writeCacheFile(joinPath, out)
+    public func writeJoin(_ kept: KeptJoin, catalog: UInt64, table: UInt64) -> Bool {
+        guard canWriteCaches, kept.join.count == kept.schedules.count else { return false }
+        var w = ByteWriter()
+        w.bytes = DataStore.joinMagic
+        w.bytes.reserveCapacity(DataStore.joinLength(kept.join.count))
+        w.u64(catalog); w.u64(table); w.u64(UInt64(kept.join.count))
+        for v in kept.join { w.u32(UInt32(bitPattern: v)) }
+        for s in kept.schedules { ScheduleRecord.write(s ?? CardSchedule(), flags: s == nil ? 0 : 128, into: &w) }
+        w.u64(w.bytes.withUnsafeBytes { FastHash.wide($0, seed: DataStore.joinSeed) })
+        return writeCacheFile(joinPath, w.bytes)
     }
 }

@@ -241,7 +241,7 @@ extension DataStore {
         let table = snap.table
         func lookup(_ name: String) -> (schedule: CardSchedule?, first: Date?) {
             if let c = changed[name] { return c }
-            return table.index(of: name).map { (table.schedules[$0], table.firsts[$0]) } ?? (nil, nil)
+            return table.index(of: name).map { (table.schedule($0), table.first($0)) } ?? (nil, nil)
         }
         enum Part { case old(start: Int, count: Int), new(ArraySlice<Int>) }
         var cards: [SnapshotCard] = []
@@ -359,7 +359,7 @@ struct TailReplay {
         let table = snap.table
         func current(_ card: String) -> (schedule: CardSchedule?, first: Date?) {
             if let c = changed[card] { return c }
-            return table.index(of: card).map { (table.schedules[$0], table.firsts[$0]) } ?? (nil, nil)
+            return table.index(of: card).map { (table.schedule($0), table.first($0)) } ?? (nil, nil)
         }
         let recs = scan.records
         guard !recs.isEmpty else { return true }

@@ -35,8 +35,9 @@ import PrepdeckCore
 
 enum SnapshotFormat {
     static let magic: [UInt8] = [0x50, 0x44, 0x53, 0x4E, 0x41, 0x50, 0x00, 0x01] // "PDSNAP\0\1"
-    /// 2: the events section is checked block by block (the event blocks section).
-    static let version: UInt32 = 2
+    /// 2: the events section is checked block by block (the event blocks section). 3: every checksum is
+    /// `FastHash.wide` (four times as fast: start-up checks the cards and names of every reviewed card).
+    static let version: UInt32 = 3
     /// Bump whenever a change to the schedulers or to the replay rules changes what a log replays to:
     /// every snapshot written before is then rebuilt.
     static let replayVersion: UInt32 = 1
@@ -96,6 +97,54 @@ struct ByteWriter {
     }
 }
 
+/// A schedule in 48 bytes, little-endian, as `snapshot.bin`'s cards (from their byte 8) and `join.bin` keep it:
+/// state (0 new, 1 learning, 2 review, 3 relearning) and flags bytes, 2 zero bytes, step, reps and lapses
+/// (32-bit), stability, difficulty, due and last review (64-bit floats; the times as seconds since
+/// 2001-01-01, exact). Flags: 1 step, 2 stability, 4 difficulty, 8 due, 16 last review present; the other
+/// bits are the caller's (32: the snapshot's first review, 128: `join.bin`'s "has a schedule").
+enum ScheduleRecord {
+    static let size = 48
+    private static let states: [CardState] = [.new, .learning, .review, .relearning]
+
+    static func write(_ s: CardSchedule, flags extra: UInt8, into w: inout ByteWriter) {
+        var flags = extra
+        if s.step != nil { flags |= 1 }
+        if s.stability != nil { flags |= 2 }
+        if s.difficulty != nil { flags |= 4 }
+        if s.due != nil { flags |= 8 }
+        if s.lastReview != nil { flags |= 16 }
+        let state: UInt8 = switch s.state { case .new: 0; case .learning: 1; case .review: 2; case .relearning: 3 }
+        w.bytes.append(contentsOf: [state, flags, 0, 0])
+        w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.step ?? 0)))
+        w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.reps)))
+        w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.lapses)))
+        w.f64(s.stability ?? 0)
+        w.f64(s.difficulty ?? 0)
+        w.f64(s.due?.timeIntervalSinceReferenceDate ?? 0)
+        w.f64(s.lastReview?.timeIntervalSinceReferenceDate ?? 0)
+    }
+
+    /// Whether the record at `at` has a known state.
+    static func valid(_ raw: UnsafeRawBufferPointer, at: Int) -> Bool { raw[at] <= 3 }
+
+    /// The schedule at `at` (its state checked by `valid`).
+    @inline(__always) static func read(_ raw: UnsafeRawBufferPointer, at: Int) -> CardSchedule {
+        let flags = raw[at + 1]
+        @inline(__always) func i32(_ o: Int) -> Int { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: Int32.self))) }
+        @inline(__always) func f64(_ o: Int) -> Double { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self))) }
+        var s = CardSchedule()
+        s.state = states[Int(raw[at])]
+        s.step = flags & 1 != 0 ? i32(4) : nil
+        s.reps = i32(8)
+        s.lapses = i32(12)
+        s.stability = flags & 2 != 0 ? f64(16) : nil
+        s.difficulty = flags & 4 != 0 ? f64(24) : nil
+        s.due = flags & 8 != 0 ? Date(timeIntervalSinceReferenceDate: f64(32)) : nil
+        s.lastReview = flags & 16 != 0 ? Date(timeIntervalSinceReferenceDate: f64(40)) : nil
+        return s
+    }
+}
+
 /// Bounds-checked little-endian reading; any read past the end marks the reader as failed.
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
@@ -137,7 +186,8 @@ struct ByteReader {
 
 enum SnapshotCodec {
     static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 { b.withUnsafeBytes(checksum) }
-    static func checksum(_ b: UnsafeRawBufferPointer) -> UInt64 { FastHash.hash(b, seed: 0xC4EC) }
+    /// The checksum of every section and block of `snapshot.bin` and of the bank indexes.
+    static func checksum(_ b: UnsafeRawBufferPointer) -> UInt64 { FastHash.wide(b, seed: 0xC4EC) }
 
     /// Serialises a snapshot. `events` holds every card's line offsets back to back (card order);
     /// `idIndex` is sorted by (hash, offset).
@@ -176,22 +226,7 @@ enum SnapshotCodec {
             let n = c.name.utf8.count
             w.u32(UInt32(nameOffset)); w.u32(UInt32(n))
             nameOffset += n
-            var flags: UInt8 = 0
-            if s.step != nil { flags |= 1 }
-            if s.stability != nil { flags |= 2 }
-            if s.difficulty != nil { flags |= 4 }
-            if s.due != nil { flags |= 8 }
-            if s.lastReview != nil { flags |= 16 }
-            if c.firstReview != nil { flags |= 32 }
-            let state: UInt8 = switch s.state { case .new: 0; case .learning: 1; case .review: 2; case .relearning: 3 }
-            w.bytes.append(contentsOf: [state, flags, 0, 0])
-            w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.step ?? 0)))
-            w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.reps)))
-            w.u32(UInt32(bitPattern: Int32(truncatingIfNeeded: s.lapses)))
-            w.f64(s.stability ?? 0)
-            w.f64(s.difficulty ?? 0)
-            w.f64(s.due?.timeIntervalSinceReferenceDate ?? 0)
-            w.f64(s.lastReview?.timeIntervalSinceReferenceDate ?? 0)
+            ScheduleRecord.write(s, flags: c.firstReview != nil ? 32 : 0, into: &w)
             w.f64(c.firstReview?.timeIntervalSinceReferenceDate ?? 0)
             w.int(c.eventsStart)
             w.int(c.eventsCount)
@@ -255,38 +290,22 @@ enum SnapshotCodec {
     /// The cards' schedules and first reviews, and the problems, of the core sections (`raw`: the file's bytes
     /// from 0 to at least `undoneAt`, read in place). Every card's name is checked to lie in the names section,
     /// so `SnapshotMapping.bytes` may read it without a check.
-    static func decodeCore(_ raw: UnsafeRawBufferPointer, _ h: SnapshotHeader) -> (schedules: [CardSchedule], firsts: [Date?], problems: [LogLineProblem])? {
+    static func decodeCore(_ raw: UnsafeRawBufferPointer, _ h: SnapshotHeader) -> [LogLineProblem]? {
         guard raw.count >= h.undoneAt,
               checksum(UnsafeRawBufferPointer(rebasing: raw[SnapshotFormat.headerSize..<h.undoneAt])) == h.coreChecksum else { return nil }
-        var schedules: [CardSchedule] = []
-        var firsts: [Date?] = []
-        schedules.reserveCapacity(h.cardCount)
-        firsts.reserveCapacity(h.cardCount)
+        // The cards are checked here and read in place afterwards (`SnapshotMapping.schedule`): where each
+        // name lies, a known state, and event ranges that follow each other.
         let namesLength = h.problemsAt - h.namesAt
         var expectedEvent = 0
-        let states: [CardState] = [.new, .learning, .review, .relearning]
         var r = ByteReader(raw, at: h.cardsAt)
         for _ in 0..<h.cardCount {
             let nameStart = Int(r.u32()), nameLength = Int(r.u32())
             guard let k = r.take(4), nameStart + nameLength <= namesLength else { return nil }
-            let state = raw[k], flags = raw[k + 1]
-            let step = Int(Int32(bitPattern: r.u32()))
-            let reps = Int(Int32(bitPattern: r.u32())), lapses = Int(Int32(bitPattern: r.u32()))
-            let stability = r.f64(), difficulty = r.f64(), due = r.f64(), last = r.f64(), first = r.f64()
+            _ = r.take(SnapshotFormat.cardSize - 28) // step, reps, lapses and the five times
+            let valid = ScheduleRecord.valid(raw, at: k)
             let start = r.int(), count = r.int()
-            guard !r.failed, state <= 3, start == expectedEvent, count <= h.eventCount - start else { return nil }
+            guard !r.failed, valid, start == expectedEvent, count <= h.eventCount - start else { return nil }
             expectedEvent += count
-            var s = CardSchedule()
-            s.state = states[Int(state)]
-            s.step = flags & 1 != 0 ? step : nil
-            s.stability = flags & 2 != 0 ? stability : nil
-            s.difficulty = flags & 4 != 0 ? difficulty : nil
-            s.due = flags & 8 != 0 ? Date(timeIntervalSinceReferenceDate: due) : nil
-            s.lastReview = flags & 16 != 0 ? Date(timeIntervalSinceReferenceDate: last) : nil
-            s.reps = reps
-            s.lapses = lapses
-            schedules.append(s)
-            firsts.append(flags & 32 != 0 ? Date(timeIntervalSinceReferenceDate: first) : nil)
         }
         guard expectedEvent == h.eventCount else { return nil }
         var p = ByteReader(raw, at: h.problemsAt)
@@ -297,13 +316,13 @@ enum SnapshotCodec {
             problems.append(LogLineProblem(line: line, column: column, message: message))
         }
         guard p.at == h.undoneAt else { return nil }
-        return (schedules, firsts, problems)
+        return problems
     }
 }
 
 /// A snapshot file's read-only mapping (unmapped when the last user lets go), and its cards' names read in
 /// place (`decodeCore` checked where each lies).
-final class SnapshotMapping: PackedNames, @unchecked Sendable {
+final class SnapshotMapping: PackedNames, CardRecords, @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     let length: Int
     let header: SnapshotHeader
@@ -320,6 +339,15 @@ final class SnapshotMapping: PackedNames, @unchecked Sendable {
         let at = header.cardsAt + k * SnapshotFormat.cardSize
         let start = header.namesAt + u32(at)
         return UnsafeRawBufferPointer(start: base + start, count: u32(at + 4))
+    }
+
+    /// Card `k`'s schedule, from its record (whose state `decodeCore` checked).
+    func schedule(_ k: Int) -> CardSchedule { ScheduleRecord.read(raw, at: header.cardsAt + k * SnapshotFormat.cardSize + 8) }
+
+    func first(_ k: Int) -> Date? {
+        let at = header.cardsAt + k * SnapshotFormat.cardSize
+        guard raw[at + 9] & 32 != 0 else { return nil }
+        return Date(timeIntervalSinceReferenceDate: Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 56, as: UInt64.self))))
     }
 
     /// Card `k`'s effective reviews in the events section.
@@ -357,15 +385,14 @@ final class SnapshotFile: @unchecked Sendable {
               let p = mmap(nil, h.fileLength, PROT_READ, MAP_SHARED, fd, 0), p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
         let mapping = SnapshotMapping(base: p, length: h.fileLength, header: h)
         populateMapped(p, 0..<h.undoneAt) // the core sections are read whole at once
-        guard let decoded = SnapshotCodec.decodeCore(mapping.raw, h) else { return nil }
-        return SnapshotFile(header: h, mapping: mapping, decoded: decoded)
+        guard let problems = SnapshotCodec.decodeCore(mapping.raw, h) else { return nil }
+        return SnapshotFile(header: h, mapping: mapping, problems: problems)
     }
 
-    private init(header: SnapshotHeader, mapping: SnapshotMapping,
-                 decoded: (schedules: [CardSchedule], firsts: [Date?], problems: [LogLineProblem])) {
-        self.header = header; self.mapping = mapping; problems = decoded.problems
+    private init(header: SnapshotHeader, mapping: SnapshotMapping, problems: [LogLineProblem]) {
+        self.header = header; self.mapping = mapping; self.problems = problems
         blocksVerified = [UInt8](repeating: 0, count: SnapshotFormat.blockCount(header.eventCount))
-        var t = CardTable(packed: mapping, schedules: decoded.schedules, firsts: decoded.firsts)
+        var t = CardTable(packed: mapping, records: mapping)
         t.identity = header.coreChecksum
         table = t
     }

@@ -64,9 +64,9 @@ struct ListCommand: ParsableCommand {
                 // Written out 64 KiB at a time: the JSON of 18,000 due cards is 9 MB, never held whole.
                 var out = JSONBytes(indent: 2, capacity: 80 << 10)
                 out.beginArray()
-                for i in order {
+                try catalog.forEachIDAndTitle(order) { i, id, title in
                     let s = schedules[i] ?? CardSchedule()
-                    catalog.writeListJSON(at: i, into: &out, schedule: s, status: CardStatus(s, now: now))
+                    catalog.writeListJSON(at: i, id: id, title: title, into: &out, schedule: s, status: CardStatus(s, now: now))
                     if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
                 }
                 out.endArray()
@@ -75,23 +75,50 @@ struct ListCommand: ParsableCommand {
                 Timing.mark("output")
                 return
             }
-            // Written out 64 KiB at a time, as the JSON is.
+            // Written out 64 KiB at a time, as the JSON is. A line is ID, then "\tDIFFICULTY\tKIND\tSTATUS\t"
+            // (made once for each of the 60 combinations), then the title.
+            let middle = ListMiddles()
+            let columns = catalog.columns
             var out = ByteBuffer(capacity: 80 << 10)
-            for i in order {
+            try catalog.forEachIDAndTitle(order) { i, id, title in
                 let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
-                catalog.withID(at: i) { out.append($0) }; out.append(0x09)
-                out.append(catalog.difficulty(at: i).rawValue); out.append(0x09)
-                out.append(catalog.kind(at: i).rawValue); out.append(0x09)
-                out.append(st.rawValue); out.append(0x09)
-                catalog.withTitle(at: i) { t in
-                    if isTerminalSafe(t) { out.append(t) } else { out.append(terminalSafe(String(decoding: t, as: UTF8.self))) }
+                middle.with(difficulty: columns.difficulty[i], kind: columns.kind[i], status: st) { mid in
+                    if isTerminalSafe(title) { out.appendLine(id, mid, title) } else {
+                        var safe = terminalSafe(String(decoding: title, as: UTF8.self))
+                        safe.withUTF8 { out.appendLine(id, mid, UnsafeRawBufferPointer($0)) }
+                    }
                 }
-                out.append(0x0A)
                 if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
             }
             try out.flush(writeStandardOutput)
             Timing.mark("output")
         }
+    }
+}
+
+/// The middle of a `list` line, `\tDIFFICULTY\tKIND\tSTATUS\t`, for every combination (by the columns'
+/// `allCases` positions), in one buffer.
+struct ListMiddles {
+    private let bytes: [UInt8]
+    private let starts: [Int]
+    init() {
+        var bytes: [UInt8] = [], starts = [0]
+        for d in Difficulty.allCases { for k in Kind.allCases { for s in CardStatus.allCases {
+            bytes += Array("\t\(d.rawValue)\t\(k.rawValue)\t\(s.rawValue)\t".utf8)
+            starts.append(bytes.count)
+        } } }
+        self.bytes = bytes; self.starts = starts
+    }
+    func with<R>(difficulty: UInt8, kind: UInt8, status: CardStatus, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let n = (Int(difficulty) * Kind.allCases.count + Int(kind)) * CardStatus.allCases.count + status.index
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[n]..<starts[n + 1]])) }
+    }
+}
+
+extension CardStatus {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self { case .new: 0; case .learning: 1; case .due: 2; case .learned: 3 }
     }
 }
 

@@ -134,7 +134,8 @@ struct AppContext {
         // Each question's schedule, through the join of the catalogue with the snapshot's cards (kept in
         // join.bin while both are the same), and how many logged cards the catalogue lacks (its ids are
         // unique, so the matched ones are as many as the questions with a schedule).
-        let catalogSchedules = progress.schedules(join: join(catalog, progress, store), position: { catalog.position(of: $0) })
+        let joined = join(catalog, progress, store)
+        let catalogSchedules = progress.schedules(base: joined.schedules, join: joined.join, position: { catalog.position(of: $0) })
         var matched = 0
         for s in catalogSchedules where s != nil { matched += 1 }
         let unknown = progress.reviewedCount - matched
@@ -154,23 +155,31 @@ struct AppContext {
         return ctx
     }
 
-    /// Catalogue position → index in the progress's loaded table: from join.bin when it was made for this
-    /// catalogue and table (and a sample of it names the same cards), else by id (and then kept).
-    static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore) -> [Int32] {
+    /// Catalogue position → index in the progress's loaded table, and that card's schedule: from join.bin when
+    /// it was made for this catalogue and table (and a sample of it names the same cards with the same
+    /// schedules), else by id (and then kept).
+    static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore) -> DataStore.KeptJoin {
         let n = catalog.count
-        guard let ci = catalog.identity, let ti = progress.baseIdentity else { return progress.baseJoin((0..<n).lazy.map(catalog.id(at:))) }
+        func made() -> DataStore.KeptJoin {
+            let join = progress.baseJoin((0..<n).lazy.map(catalog.id(at:)))
+            return DataStore.KeptJoin(join: join, schedules: progress.baseSchedules(join: join))
+        }
+        guard let ci = catalog.identity, let ti = progress.baseIdentity else { return made() }
         if let kept = store.readJoin(catalog: ci, table: ti, count: n, tableCount: progress.baseCount) {
-            // The identities are checksums: a sample of the positions is compared by id as well.
+            // The identities are checksums: a sample of the positions is compared by id and schedule as well.
             // Those with a card name it; those without are looked for in the table all at once.
             let sample = stride(from: 0, to: n, by: max(1, n / 64))
-            let named = sample.allSatisfy { k in kept[k] < 0 || progress.baseName(Int(kept[k])) == catalog.id(at: k) }
-            if named, progress.baseIndices(of: sample.filter { kept[$0] < 0 }.map(catalog.id(at:))).allSatisfy({ $0 == nil }) {
+            let named = sample.allSatisfy { k in
+                let j = Int(kept.join[k])
+                return j < 0 || (progress.baseName(j) == catalog.id(at: k) && kept.schedules[k] == progress.baseSchedule(j))
+            }
+            if named, progress.baseIndices(of: sample.filter { kept.join[$0] < 0 }.map(catalog.id(at:))).allSatisfy({ $0 == nil }) {
                 return kept
             }
         }
-        let made = progress.baseJoin((0..<n).lazy.map(catalog.id(at:)))
-        store.writeJoin(made, catalog: ci, table: ti)
-        return made
+        let fresh = made()
+        store.writeJoin(fresh, catalog: ci, table: ti)
+        return fresh
     }
 
     /// Every loaded context stays referenced until the process exits (see `runReporting`): freeing a large

@@ -209,13 +209,18 @@ func holdLock(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceL
         let joinPath = dir + "/join.bin"
         let kept = try Data(contentsOf: URL(fileURLWithPath: joinPath))
         let questions = expected.components(separatedBy: "\n    \"id\": ").count - 1
-        #expect(questions == seedIDs.count && kept.count == 32 + 4 * questions + 8)
-        // Its entries permuted (the checksum made anew): a sample of them is checked by id, so it is not used.
+        #expect(questions == seedIDs.count && kept.count == 32 + 52 * questions + 8)
+        // Its entries permuted, each card index with its schedule (the checksum made anew): a sample of them is
+        // checked by id, so it is not used.
         var bytes = [UInt8](kept)
-        let n = (bytes.count - 40) / 4
+        let n = (bytes.count - 40) / 52
         let entries = (0..<n).map { Array(bytes[(32 + 4 * $0)..<(36 + 4 * $0)]) }
-        for k in 0..<n { bytes.replaceSubrange((32 + 4 * k)..<(36 + 4 * k), with: entries[(k + 1) % n]) }
-        let sum = bytes[0..<(bytes.count - 8)].withUnsafeBytes { FastHash.hash($0, seed: 0x701E) }
+        let records = (0..<n).map { Array(bytes[(32 + 4 * n + 48 * $0)..<(32 + 4 * n + 48 * ($0 + 1))]) }
+        for k in 0..<n {
+            bytes.replaceSubrange((32 + 4 * k)..<(36 + 4 * k), with: entries[(k + 1) % n])
+            bytes.replaceSubrange((32 + 4 * n + 48 * k)..<(32 + 4 * n + 48 * (k + 1)), with: records[(k + 1) % n])
+        }
+        let sum = bytes[0..<(bytes.count - 8)].withUnsafeBytes { FastHash.wide($0, seed: 0x701E) }
         withUnsafeBytes(of: sum.littleEndian) { bytes.replaceSubrange((bytes.count - 8)..., with: $0) }
         try Data(bytes).write(to: URL(fileURLWithPath: joinPath))
         #expect(try listed() == expected)

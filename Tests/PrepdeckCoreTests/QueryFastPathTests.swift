@@ -273,4 +273,24 @@ func referenceRunQuery(questions: [Question], index: ReferenceSearchIndex, filte
         let bridged = NSString(string: "bridged\u{07}bell") as String
         #expect(terminalSafe(bridged) == "bridged\u{2407}bell")
     }
+
+    /// The word-at-a-time scan answers as a byte-by-byte one, at every length and position of a bad byte
+    /// (each of the byte values next to the ones it looks for, too).
+    @Test func wordScanEqualsTheByteScan() {
+        func reference(_ u: [UInt8], _ keep: Bool) -> Bool {
+            !u.contains { b in (b < 0x20 || b == 0x7F || b == 0xC2) && !(keep && (b == 0x0A || b == 0x09)) }
+        }
+        let near: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x1F, 0x20, 0x21, 0x7E, 0x7F, 0x80, 0x81, 0xA0, 0xC1, 0xC2, 0xC3, 0xFE, 0xFF, 0x41]
+        var rng = TestRNG(seed: 53)
+        for n in 0..<40 {
+            for _ in 0..<60 {
+                var u = (0..<n).map { _ in UInt8(0x20 + rng.below(0x5F)) } // printable ASCII
+                for _ in 0..<rng.below(3) where n > 0 { u[rng.below(n)] = rng.below(2) == 0 ? near[rng.below(near.count)] : UInt8(rng.below(256)) }
+                for keep in [false, true] {
+                    let got = u.withUnsafeBytes { isTerminalSafe($0, keepNewlines: keep) }
+                    #expect(got == reference(u, keep), "\(u) keep \(keep)")
+                }
+            }
+        }
+    }
 }

@@ -195,4 +195,29 @@ func referenceDecode(_ text: String) -> (entries: [LogEntry], problems: [LogLine
         #expect(FastHash.hash("a") != FastHash.hash("b"))
         #expect(FastHash.hash("0123456789abcdef") != FastHash.hash("0123456789abcdeg"))
     }
+
+    /// The wide checksum is stable (the caches' checksums depend on it), depends on the seed, the length
+    /// and every bit: one bit flipped anywhere, in every lane and the tail, at every length up to 300 bytes.
+    @Test func wideChecksumIsStableAndSeesEveryBit() {
+        func wide(_ b: [UInt8], seed: UInt64 = 0) -> UInt64 { b.withUnsafeBytes { FastHash.wide($0, seed: seed) } }
+        let text = Array("caching-product-catalog 0191acbde355-9f4fa2b378a1d180 — enough bytes to fill all four lanes once".utf8)
+        #expect(wide([]) == 2_744_964_719_401_432_749)
+        #expect(wide(text) == 10_611_855_754_404_730_042)
+        #expect(wide(text, seed: 1) != wide(text) && wide([0]) != wide([]) && wide([0]) != wide([0, 0]))
+        var rng = TestRNG(seed: 61)
+        for n in 0...300 {
+            let bytes = (0..<n).map { _ in UInt8(rng.below(256)) }
+            let h = wide(bytes)
+            var seen: Set<UInt64> = [h]
+            for i in 0..<n {
+                for bit in [0, 3, 7] {
+                    var flipped = bytes
+                    flipped[i] ^= UInt8(1 << bit)
+                    seen.insert(wide(flipped))
+                }
+            }
+            #expect(seen.count == 1 + 3 * n, "length \(n)")
+            #expect(wide(bytes + [0]) != h)
+        }
+    }
 }

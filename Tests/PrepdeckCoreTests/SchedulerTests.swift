@@ -179,3 +179,52 @@ func fixture(_ name: String) throws -> JSONNode {
         #expect(throws: LogLineError.self) { try LogEntry.decode(line: ArraySlice("{\"id\":\"1\",\"card\":\"x\",\"rating\":5,\"at\":\"2026-11-29T10:15:00Z\"}".utf8)) }
     }
 }
+
+/// `CardSchedule` keeps its fields compactly: each reads back as set (absent, NaN, signed zero,
+/// infinities, the far dates and counts included), compares as the optionals did, and takes 48 bytes.
+@Suite struct CardScheduleStorageTests {
+    @Test func fieldsReadBackAsSetAndCompareAsOptionals() {
+        #expect(MemoryLayout<CardSchedule>.stride == 48 && MemoryLayout<CardSchedule?>.stride == 48)
+        let doubles: [Double?] = [nil, 0, -0.0, 1.5, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 36500]
+        let dates: [Date?] = [nil, Date(timeIntervalSinceReferenceDate: 0), Date(timeIntervalSince1970: 1_764_000_000.123),
+                              .distantPast, .distantFuture, Date(timeIntervalSinceReferenceDate: -0.0)]
+        let ints: [Int?] = [nil, 0, 1, -1, 7, Int(Int32.max)]
+        var rng = TestRNG(seed: 59)
+        var made: [CardSchedule] = []
+        for _ in 0..<400 {
+            var s = CardSchedule()
+            s.state = CardState.allCases[rng.below(4)]
+            s.step = ints[rng.below(ints.count)]
+            s.stability = doubles[rng.below(doubles.count)]
+            s.difficulty = doubles[rng.below(doubles.count)]
+            s.due = dates[rng.below(dates.count)]
+            s.lastReview = dates[rng.below(dates.count)]
+            s.reps = rng.below(100_000)
+            s.lapses = rng.below(50)
+            made.append(s)
+        }
+        // Read back exactly what was set.
+        for d in doubles { var s = CardSchedule(); s.stability = d; s.difficulty = d
+            #expect(s.stability?.bitPattern == d?.bitPattern && s.difficulty?.bitPattern == d?.bitPattern) }
+        for d in dates { var s = CardSchedule(); s.due = d; s.lastReview = d
+            #expect(s.due?.timeIntervalSinceReferenceDate.bitPattern == d?.timeIntervalSinceReferenceDate.bitPattern && s.lastReview == d) }
+        for i in ints { var s = CardSchedule(); s.step = i; #expect(s.step == i) }
+        var s = CardSchedule()
+        #expect(s.step == nil && s.stability == nil && s.difficulty == nil && s.due == nil && s.lastReview == nil && s.reps == 0 && s.lapses == 0 && s.state == .new)
+        s.reps = 123_456; s.lapses = 9
+        #expect(s.reps == 123_456 && s.lapses == 9)
+        // Equality: as the optionals compare (NaN unequal to itself, -0.0 equal to 0, nil only to nil).
+        for a in made.prefix(80) {
+            for b in made.prefix(80) {
+                let expected = a.state == b.state && a.step == b.step && a.stability == b.stability && a.difficulty == b.difficulty
+                    && a.due == b.due && a.lastReview == b.lastReview && a.reps == b.reps && a.lapses == b.lapses
+                #expect((a == b) == expected)
+            }
+        }
+        var nan = CardSchedule(); nan.stability = .nan
+        #expect(nan != nan)
+        var zero = CardSchedule(); zero.stability = 0
+        var negative = CardSchedule(); negative.stability = -0.0
+        #expect(zero == negative && zero != CardSchedule())
+    }
+}

@@ -36,9 +36,14 @@ import PrepdeckCore
 
     @Test func aKeptJoinIsUsedOnlyForItsCatalogueAndTable() throws {
         let store = try DataStore(root: tempDir("join"))
-        let join: [Int32] = [3, -1, 0, 2, 1, -1]
-        #expect(store.writeJoin(join, catalog: 7, table: 9))
-        #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == join)
+        var odd = sched(7)
+        odd.step = 2; odd.stability = 3.25; odd.difficulty = -0.0; odd.due = Date(timeIntervalSinceReferenceDate: 812_345.125)
+        odd.lastReview = .distantPast; odd.lapses = 3; odd.state = .relearning
+        let kept = DataStore.KeptJoin(join: [3, -1, 0, 2, 1, -1], schedules: [sched(3), nil, odd, sched(2), CardSchedule(), nil])
+        #expect(store.writeJoin(kept, catalog: 7, table: 9))
+        let back = try #require(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4))
+        #expect(back == kept)
+        #expect(back.schedules[2]?.difficulty?.sign == .minus && back.schedules[2]?.lastReview == .distantPast)
         #expect(store.readJoin(catalog: 8, table: 9, count: 6, tableCount: 4) == nil)
         #expect(store.readJoin(catalog: 7, table: 8, count: 6, tableCount: 4) == nil)
         #expect(store.readJoin(catalog: 7, table: 9, count: 5, tableCount: 4) == nil)
@@ -46,7 +51,7 @@ import PrepdeckCore
         #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 3) == nil)
         // Any byte changed fails the checksum.
         let good = try #require(try FileIO.read(store.joinPath))
-        for k in stride(from: 0, to: good.count, by: 5) {
+        for k in stride(from: 0, to: good.count, by: 3) {
             var bad = good
             bad[k] ^= 0x20
             try Data(bad).write(to: URL(fileURLWithPath: store.joinPath))
@@ -54,6 +59,40 @@ import PrepdeckCore
         }
         try Data(good.prefix(20)).write(to: URL(fileURLWithPath: store.joinPath))
         #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == nil)
+        // A schedule where there is no card, or none where there is one, is refused even with a valid checksum.
+        for wrong in [DataStore.KeptJoin(join: [0, -1], schedules: [sched(1), sched(2)]),
+                      DataStore.KeptJoin(join: [0, 1], schedules: [sched(1), nil])] {
+            #expect(store.writeJoin(wrong, catalog: 7, table: 9))
+            #expect(store.readJoin(catalog: 7, table: 9, count: 2, tableCount: 4) == nil)
+        }
+        // The previous format (PDJOIN01: indexes only) is not read.
+        #expect(store.writeJoin(kept, catalog: 7, table: 9))
+        var old = try #require(try FileIO.read(store.joinPath))
+        old.replaceSubrange(0..<8, with: Array("PDJOIN01".utf8))
+        try Data(old).write(to: URL(fileURLWithPath: store.joinPath))
+        #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == nil)
+    }
+
+    /// The schedules kept beside a join are `baseSchedules(join:)`, and with the cards changed since applied
+    /// over them they are what `schedules(join:position:)` gives.
+    @Test func keptSchedulesAreTheTablesThroughTheJoin() throws {
+        let store = try DataStore(root: tempDir("join-s"))
+        var rng = SnapRNG(state: 13)
+        let names = (0..<80).map { "c\($0)" }
+        let table = CardTable(names: names, schedules: names.indices.map { sched($0) }, firsts: names.map { _ in nil })
+        var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
+        for n in names where rng.below(5) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : sched(500), nil) }
+        let progress = StudyProgress(settings: Settings(), table: table, overrides: overrides, source: nil)
+        let ids = names.filter { _ in rng.below(3) != 0 } + ["x1", "x2"]
+        let join = progress.baseJoin(ids)
+        let base = progress.baseSchedules(join: join)
+        #expect(base == ids.map { id in table.index(of: id).map(table.schedule) })
+        #expect(store.writeJoin(DataStore.KeptJoin(join: join, schedules: base), catalog: 1, table: 2))
+        let kept = try #require(store.readJoin(catalog: 1, table: 2, count: ids.count, tableCount: names.count))
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        #expect(progress.schedules(base: kept.schedules, join: kept.join, position: { position[$0] })
+                == progress.schedules(join: join, position: { position[$0] }))
+        #expect(progress.schedules(join: join, position: { position[$0] }) == ids.map { progress.reviewedSchedule($0) })
     }
 
     @Test func aReadOnlyStoreKeepsNoJoin() throws {
@@ -61,7 +100,7 @@ import PrepdeckCore
         _ = try DataStore(root: dir)
         let holder = try DataStore(root: dir) // holds the lock
         let reader = try DataStore(root: dir, access: .read)
-        #expect(!reader.writeJoin([0], catalog: 1, table: 2))
+        #expect(!reader.writeJoin(DataStore.KeptJoin(join: [0], schedules: [sched(1)]), catalog: 1, table: 2))
         #expect(!FileManager.default.fileExists(atPath: reader.joinPath))
         _ = holder
     }
