@@ -424,6 +424,8 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
     // Where the search matches each question, all at once (0 title, 1 body, 2 none).
     let found: [UInt8]? = words.isEmpty || index.count != count ? nil : index.classify(words: words)
     let facets = filter.hasFacets
+    // Everything, in bank order (Browse's first frame): nothing to test or sort.
+    if words.isEmpty && !facets && sort == .bank { return Array(0..<count) }
     let test = filter.facetTest.on(columns)
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
     hits.reserveCapacity(count)
@@ -444,7 +446,11 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
     }
     if sort == .bank {
         // Title matches, then the others, each in bank order (what the comparison below gives).
-        return hits.lazy.filter { $0.hit == .title }.map(\.i) + hits.lazy.filter { $0.hit != .title }.map(\.i)
+        var out: [Int] = []
+        out.reserveCapacity(hits.count)
+        for h in hits where h.hit == .title { out.append(h.i) }
+        for h in hits where h.hit != .title { out.append(h.i) }
+        return out
     }
     // Every sort key, computed once per listed question rather than once per comparison.
     var titleMap: [Int: String] = [:]
