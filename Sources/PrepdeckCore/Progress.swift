@@ -62,6 +62,46 @@ public struct IDTable: Sendable {
         return slots
     }
 
+    /// Look-ups by id that scan the ids before a table is made (see `CardTable.index(of:)`).
+    static let scansBeforeTable = 3
+
+    /// The first position of each of `wanted` among the names `visitAll` gives (it calls its argument with
+    /// every position and that name's bytes, in order), in one pass and without a table: the wanted ids sit
+    /// in a small open-addressing table keyed by a cheap key of their first and last 8 bytes and length, so
+    /// that each name costs two loads and a probe; bytes are compared only where the key matches.
+    static func scan(_ wanted: [String], _ visitAll: ((Int, UnsafeRawBufferPointer) -> Void) -> Void) -> [Int?] {
+        @inline(__always) func key(_ b: UnsafeRawBufferPointer) -> UInt64 {
+            var w: UInt64 = 0
+            if b.count >= 8 {
+                w = b.loadUnaligned(as: UInt64.self) ^ (b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self) &* 0xC2B2_AE3D_27D4_EB4F)
+            } else {
+                for (i, x) in b.enumerated() { w |= UInt64(x) << (8 * UInt64(i)) }
+            }
+            return (w ^ UInt64(b.count)) &* 0x9E37_79B9_7F4A_7C15
+        }
+        let keys = wanted.map { $0.withUTF8Bytes(key) }
+        var size = 64
+        while size < wanted.count * 4 { size <<= 1 }
+        let shift = UInt64(64 - size.trailingZeroBitCount)
+        var slots = [Int](repeating: 0, count: size)
+        for (j, h) in keys.enumerated() {
+            var i = Int(h >> shift)
+            while slots[i] != 0 { i = (i + 1) & (size - 1) }
+            slots[i] = j + 1
+        }
+        var out = [Int?](repeating: nil, count: wanted.count)
+        visitAll { k, bytes in
+            let h = key(bytes)
+            var i = Int(h >> shift)
+            while slots[i] != 0 {
+                let j = slots[i] - 1
+                if keys[j] == h, out[j] == nil, wanted[j].withUTF8Bytes({ $0.elementsEqual(bytes) }) { out[j] = k }
+                i = (i + 1) & (size - 1)
+            }
+        }
+        return out
+    }
+
     @inline(__always) static func hash(_ s: String) -> UInt64 {
         var s = s
         return s.withUTF8 { FastHash.hash($0) }
@@ -123,7 +163,6 @@ public struct IDTable: Sendable {
 /// arrays, and an `IDTable` on their ids, made at the first look-up by id (a start-up that goes through a
 /// kept join never makes it), so loading 20,000 cards costs a few milliseconds.
 public struct CardTable: Sendable {
-    let values: Values
     private let lookup: Lookup
     /// What identifies these cards and their order (the snapshot's checksum), so that a join with a catalogue
     /// can be kept (`join.bin`); nil when not known.
@@ -135,8 +174,16 @@ public struct CardTable: Sendable {
         private let lock = NSLock()
         private var built: IDTable?
         init(_ names: IDTable.Names) { self.names = names }
+        private var scans = 0
         /// The table if it is made already.
         var made: IDTable? { lock.lock(); defer { lock.unlock() }; return built }
+        /// Whether a look-up should scan the ids rather than make the table (the first three, before it is made).
+        func scanInstead() -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            if built != nil || scans >= IDTable.scansBeforeTable { return false }
+            scans += 1
+            return true
+        }
         var table: IDTable {
             lock.lock()
             defer { lock.unlock() }
@@ -148,45 +195,45 @@ public struct CardTable: Sendable {
         }
     }
 
-    /// The schedules and first reviews: held, or decoded from their records when asked for.
-    enum Values: Sendable { case held([CardSchedule], [Date?]), records(any CardRecords) }
+    /// The schedules and first reviews: held, or decoded from their records when asked for (kept apart,
+    /// not in an enum, so that reading one copies no existential: `schedule(_:)` runs once a card).
+    private let heldSchedules: [CardSchedule], heldFirsts: [Date?]
+    let records: (any CardRecords)?
 
     public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.strings(names)); values = .held(schedules, firsts)
+        lookup = Lookup(.strings(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
     }
 
     /// A table whose ids are read in place (`PackedNames`).
     public init(packed names: any PackedNames, schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.packed(names)); values = .held(schedules, firsts)
+        lookup = Lookup(.packed(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
     }
 
     /// A table whose ids and values are both read in place (a mapped snapshot): loading it makes no array
     /// of its cards.
     public init(packed names: any PackedNames, records: any CardRecords) {
         precondition(names.count == records.count)
-        lookup = Lookup(.packed(names)); values = .records(records)
+        lookup = Lookup(.packed(names)); heldSchedules = []; heldFirsts = []; self.records = records
     }
 
     public static let empty = CardTable(names: [], schedules: [], firsts: [])
-    public var count: Int {
-        switch values { case let .held(s, _): s.count; case let .records(r): r.count }
-    }
+    public var count: Int { records?.count ?? heldSchedules.count }
     /// Card `k`'s schedule and first review.
     @inline(__always) public func schedule(_ k: Int) -> CardSchedule {
-        switch values { case let .held(s, _): s[k]; case let .records(r): r.schedule(k) }
+        if let records { return records.schedule(k) }
+        return heldSchedules[k]
     }
     @inline(__always) public func first(_ k: Int) -> Date? {
-        switch values { case let .held(_, f): f[k]; case let .records(r): r.first(k) }
+        if let records { return records.first(k) }
+        return heldFirsts[k]
     }
     /// Every schedule and first review, in order (decoded, for records: prefer `schedule(_:)`).
-    public var schedules: [CardSchedule] {
-        switch values { case let .held(s, _): s; case let .records(r): (0..<r.count).map(r.schedule) }
-    }
-    public var firsts: [Date?] {
-        switch values { case let .held(_, f): f; case let .records(r): (0..<r.count).map(r.first) }
-    }
+    public var schedules: [CardSchedule] { records.map { r in (0..<r.count).map(r.schedule) } ?? heldSchedules }
+    public var firsts: [Date?] { records.map { r in (0..<r.count).map(r.first) } ?? heldFirsts }
+    /// The held schedules (nil: they are read from records).
+    var held: [CardSchedule]? { records == nil ? heldSchedules : nil }
     /// Every id, in order (made from the bytes, for packed ids: prefer `name(_:)` or `index(of:)`).
     public var names: [String] {
         switch lookup.names { case let .strings(n): n; case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) } }
@@ -196,51 +243,28 @@ public struct CardTable: Sendable {
     }
     /// The id table (made at the first call); a loop over many ids asks for it once.
     public var ids: IDTable { lookup.table }
-    public func index(of id: String) -> Int? { count == 0 ? nil : lookup.table.index(of: id) }
+    /// The position of `id`. The first few look-ups scan the ids (`indices(of:)`, well under a millisecond
+    /// at 100,000 cards) instead of making the id table (several): a command that asks for one card (`show`)
+    /// never makes it; a loop of look-ups makes it at its fourth.
+    public func index(of id: String) -> Int? {
+        if count == 0 { return nil }
+        if lookup.scanInstead() { return indices(of: [id])[0] }
+        return lookup.table.index(of: id)
+    }
 
     /// The positions of a few ids (nil: not in the table; the first, if one is listed twice). Before the id table
     /// is made, one pass over the ids' bytes instead of making it (a kept join's sample check at start-up).
     public func indices(of wanted: [String]) -> [Int?] {
         if wanted.isEmpty || count == 0 { return wanted.map { _ in nil } }
         if let t = lookup.made { return wanted.map(t.index(of:)) }
-        // The wanted ids in a small open-addressing table (slot → position in `wanted` + 1), keyed by a cheap
-        // key of their first and last 8 bytes and length, so that each id of the table costs two loads and a
-        // probe; the bytes are compared only where the key matches.
-        @inline(__always) func key(_ b: UnsafeRawBufferPointer) -> UInt64 {
-            var w: UInt64 = 0
-            if b.count >= 8 {
-                w = b.loadUnaligned(as: UInt64.self) ^ (b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self) &* 0xC2B2_AE3D_27D4_EB4F)
-            } else {
-                for (i, x) in b.enumerated() { w |= UInt64(x) << (8 * UInt64(i)) }
-            }
-            return (w ^ UInt64(b.count)) &* 0x9E37_79B9_7F4A_7C15
-        }
-        let keys = wanted.map { $0.withUTF8Bytes(key) }
-        var size = 64
-        while size < wanted.count * 4 { size <<= 1 }
-        let shift = UInt64(64 - size.trailingZeroBitCount)
-        var slots = [Int](repeating: 0, count: size)
-        for (j, h) in keys.enumerated() {
-            var i = Int(h >> shift)
-            while slots[i] != 0 { i = (i + 1) & (size - 1) }
-            slots[i] = j + 1
-        }
-        var out = [Int?](repeating: nil, count: wanted.count)
-        func visit(_ k: Int, _ bytes: UnsafeRawBufferPointer) {
-            let h = key(bytes)
-            var i = Int(h >> shift)
-            while slots[i] != 0 {
-                let j = slots[i] - 1
-                if keys[j] == h, out[j] == nil, wanted[j].withUTF8Bytes({ $0.elementsEqual(bytes) }) { out[j] = k }
-                i = (i + 1) & (size - 1)
+        return IDTable.scan(wanted) { visit in
+            switch lookup.names {
+            case let .strings(n): for k in n.indices { n[k].withUTF8Bytes { visit(k, $0) } }
+            case let .packed(p): for k in 0..<p.count { visit(k, p.bytes(k)) }
             }
         }
-        switch lookup.names {
-        case let .strings(n): for k in n.indices { n[k].withUTF8Bytes { visit(k, $0) } }
-        case let .packed(p): for k in 0..<p.count { visit(k, p.bytes(k)) }
-        }
-        return out
     }
+
 }
 
 /// Every card's schedule and history, computed from the effective reviews and the settings.
@@ -347,13 +371,12 @@ public struct StudyProgress: Sendable {
         // Each element written once (not cleared first and then filled: 5 MB at 100,000 questions).
         [CardSchedule?](unsafeUninitializedCapacity: join.count) { o, made in
             join.withUnsafeBufferPointer { js in
-                switch base.values {
-                case let .held(schedules, _):
-                    schedules.withUnsafeBufferPointer { bs in
+                if let r = base.records {
+                    for k in 0..<js.count { let j = Int(js[k]); (o.baseAddress! + k).initialize(to: j >= 0 ? r.schedule(j) : nil) }
+                } else {
+                    (base.held ?? []).withUnsafeBufferPointer { bs in
                         for k in 0..<js.count { let j = Int(js[k]); (o.baseAddress! + k).initialize(to: j >= 0 ? bs[j] : nil) }
                     }
-                case let .records(r):
-                    for k in 0..<js.count { let j = Int(js[k]); (o.baseAddress! + k).initialize(to: j >= 0 ? r.schedule(j) : nil) }
                 }
             }
             made = join.count
@@ -415,6 +438,15 @@ public struct StudyProgress: Sendable {
         var out: [String: Date] = [:]
         forEachFirstReview { out[$0] = $1 }
         return out
+    }
+
+    /// Calls `body` with every reviewed card's first effective review date (not its id: no id is made).
+    public func forEachFirstReviewDate(_ body: (Date) -> Void) {
+        // The loaded cards changed since are skipped by position, found in one pass over the ids.
+        var skip = Set<Int>()
+        if !changedFirsts.isEmpty { for j in base.indices(of: Array(changedFirsts.keys)) { if let j { skip.insert(j) } } }
+        for k in 0..<base.count where skip.isEmpty || !skip.contains(k) { if let f = base.first(k) { body(f) } }
+        for (_, f) in changedFirsts { if let f { body(f) } }
     }
 
     /// Calls `body` with every reviewed card's first effective review.

@@ -947,7 +947,18 @@ public struct Catalog: Sendable {
     final class IDIndex: @unchecked Sendable {
         private let lock = NSLock()
         private var table: IDTable?
+        private var scans = 0
         init(_ table: IDTable?) { self.table = table }
+        /// The position of `id`: the first few look-ups scan the ids instead of making the table (as
+        /// `CardTable.index(of:)` does), so that `show` costs no table of 100,000 ids.
+        func position(of id: String, in c: Catalog) -> Int? {
+            lock.lock()
+            let scan = table == nil && scans < IDTable.scansBeforeTable
+            if scan { scans += 1 }
+            lock.unlock()
+            guard scan else { return get(c).index(of: id) }
+            return IDTable.scan([id]) { visit in for k in 0..<c.count { c.withID(at: k) { visit(k, $0) } } }[0]
+        }
         func get(_ c: Catalog) -> IDTable {
             lock.lock()
             defer { lock.unlock() }
@@ -1072,8 +1083,8 @@ public struct Catalog: Sendable {
     /// Every id, in catalogue order.
     public var allIDs: [String] { (0..<count).map(id(at:)) }
 
-    public func question(_ id: String) -> Question? { ids.get(self).index(of: id).map(question(at:)) }
-    public func position(of id: String) -> Int? { ids.get(self).index(of: id) }
+    public func question(_ id: String) -> Question? { position(of: id).map(question(at:)) }
+    public func position(of id: String) -> Int? { ids.position(of: id, in: self) }
 
     /// The folded search texts of every question, in catalogue order: each bank's from its index where it
     /// has one, else folded from its questions.

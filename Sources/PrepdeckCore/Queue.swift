@@ -83,7 +83,7 @@ public struct DueQueue: Sendable, Equatable {
     public static func newCardsIntroduced(onDay day: Int, progress: StudyProgress, calendar: StudyCalendar) -> Int {
         let start = calendar.start(ofDay: day), end = calendar.start(ofDay: day + 1)
         var n = 0
-        progress.forEachFirstReview { _, first in if first >= start && first < end { n += 1 } }
+        progress.forEachFirstReviewDate { first in if first >= start && first < end { n += 1 } }
         return n
     }
 

@@ -738,7 +738,9 @@ public struct StatsReport: Sendable, Equatable {
         var forecast = [Int](repeating: 0, count: StatsReport.forecastDays)
         let endOfToday = calendar.start(ofDay: today + 1)
         var unseen = 0
-        var topicIndex: [String: Int] = [:]
+        // Topics by their interned number in the catalogue's columns (no string is hashed or made a question).
+        let columns = catalog.columns
+        var topicIndex = [Int](repeating: -1, count: columns.topicNames.count)
         var perTopic: [(topic: String, cards: Int, learned: Int, sum: Double)] = []
         for i in 0..<catalog.count {
             let s = (joined.map { $0[i] } ?? progress.reviewedSchedule(catalog.id(at: i))) ?? CardSchedule()
@@ -755,13 +757,14 @@ public struct StatsReport: Sendable, Equatable {
             var r = s.state == .new ? 0 : progress.scheduler.retrievability(s, at: now)
             r = r.isFinite ? min(1, max(0, r)) : 0
             let learned = s.state == .review ? 1 : 0
-            let topics = catalog.topics(at: i)
-            for (k, t) in topics.enumerated() where k == 0 || !topics[..<k].contains(t) {
-                let x: Int
-                if let known = topicIndex[t] { x = known } else {
+            let first = Int(columns.topicStarts[i]), end = Int(columns.topicStarts[i + 1])
+            for k in first..<end where !columns.topicIDs[first..<k].contains(columns.topicIDs[k]) {
+                let t = Int(columns.topicIDs[k])
+                var x = topicIndex[t]
+                if x < 0 {
                     x = perTopic.count
                     topicIndex[t] = x
-                    perTopic.append((t, 0, 0, 0))
+                    perTopic.append((columns.topicNames[t], 0, 0, 0))
                 }
                 perTopic[x].cards += 1
                 perTopic[x].learned += learned

@@ -246,6 +246,25 @@ func setMtime(_ path: String, _ sec: Int, _ nsec: Int) {
         #expect(CardTable.empty.index(of: "a") == nil)
     }
 
+    /// The first review dates without their ids are those `forEachFirstReview` gives: the table's, but for
+    /// the cards changed since (undone to nothing, rated again), and the cards the table lacks.
+    @Test func firstReviewDatesSkipTheChangedCards() {
+        var rng = SnapRNG(state: 17)
+        for _ in 0..<20 {
+            let names = (0..<(10 + rng.below(200))).map { "c\($0)" }
+            let firsts: [Date?] = names.map { _ in rng.below(4) == 0 ? nil : t0.addingTimeInterval(Double(rng.below(1000))) }
+            let table = CardTable(names: names, schedules: names.map { _ in CardSchedule() }, firsts: firsts)
+            var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
+            for n in names where rng.below(5) == 0 { overrides[n] = (nil, rng.below(2) == 0 ? nil : t0.addingTimeInterval(-5)) }
+            for k in 0..<rng.below(4) { overrides["new\(k)"] = (CardSchedule(), t0.addingTimeInterval(Double(7 * k))) }
+            let p = StudyProgress(settings: Settings(), table: table, overrides: overrides, source: nil)
+            var withIDs: [Date] = [], dates: [Date] = []
+            p.forEachFirstReview { _, d in withIDs.append(d) }
+            p.forEachFirstReviewDate { dates.append($0) }
+            #expect(dates.sorted() == withIDs.sorted() && !dates.isEmpty)
+        }
+    }
+
     @Test func progressChangesOverTheTable() {
         func sched(_ reps: Int) -> CardSchedule { var s = CardSchedule(); s.state = .review; s.reps = reps; return s }
         let t = CardTable(names: ["a", "b"], schedules: [sched(1), sched(2)], firsts: [t0, t0])
