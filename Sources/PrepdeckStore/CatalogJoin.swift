@@ -22,6 +22,8 @@ extension DataStore {
     public struct KeptJoin: Sendable, Equatable {
         public let join: [Int32]
         public let schedules: [CardSchedule?]
+        /// The catalogue identity it was made for (`readJoin(table:tableCount:)`; 0 for one made now).
+        public var catalog: UInt64 = 0
         public init(join: [Int32], schedules: [CardSchedule?]) { self.join = join; self.schedules = schedules }
     }
 
@@ -29,17 +31,27 @@ extension DataStore {
 
     /// The kept join for this catalogue and table; nil when there is none, it is for others, or it is damaged.
     public func readJoin(catalog: UInt64, table: UInt64, count: Int, tableCount: Int) -> KeptJoin? {
+        readJoin(table: table, tableCount: tableCount).flatMap { $0.catalog == catalog && $0.join.count == count ? $0 : nil }
+    }
+
+    /// The kept join for this table, whichever catalogue it was made for (`KeptJoin.catalog`, to be compared
+    /// with the catalogue's identity once the banks are loaded: start-up reads it while they load).
+    public func readJoin(table: UInt64, tableCount: Int) -> KeptJoin? {
         let fd = open(joinPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) == DataStore.joinLength(count), let file = MappedFile(fd: fd, length: Int(st.st_size)) else { return nil }
-        file.populate(0..<file.length)
+        guard fstat(fd, &st) == 0, Int(st.st_size) >= DataStore.joinLength(0), let file = MappedFile(fd: fd, length: Int(st.st_size)) else { return nil }
         let b = file.raw
         func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         let n = b.count
-        guard b.prefix(8).elementsEqual(DataStore.joinMagic), u64(8) == catalog, u64(16) == table, u64(24) == UInt64(count),
+        let stated = u64(24)
+        guard stated <= UInt64(n), DataStore.joinLength(Int(stated)) == n else { return nil }
+        let count = Int(stated)
+        file.populate(0..<file.length)
+        guard b.prefix(8).elementsEqual(DataStore.joinMagic), u64(16) == table,
               u64(n - 8) == FastHash.wide(UnsafeRawBufferPointer(rebasing: b[0..<(n - 8)]), seed: DataStore.joinSeed) else { return nil }
+        let catalog = u64(8)
         var bad = false
         let join = [Int32](unsafeUninitializedCapacity: count) { out, made in
             for k in 0..<count {
@@ -60,7 +72,10 @@ extension DataStore {
             }
             made = count
         }
-        return bad ? nil : KeptJoin(join: join, schedules: schedules)
+        guard !bad else { return nil }
+        var kept = KeptJoin(join: join, schedules: schedules)
+        kept.catalog = catalog
+        return kept
     }
 
     /// Keeps a join and its schedules (best effort, only while this process may write caches).

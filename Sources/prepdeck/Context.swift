@@ -126,15 +126,17 @@ struct AppContext {
         // From snapshot.bin when it is fresh (only lines appended since are read), else a full replay
         // that rewrites it; the history is read from the log only by the commands that ask for it.
         let loaded = try store.loadProgress(settings: settings)
-        Timing.mark("load progress")
+        let progress = loaded.progress
+        // The kept join is read while the banks load (it names the catalogue it was made for, checked below).
+        let kept = progress.baseIdentity.flatMap { store.readJoin(table: $0, tableCount: progress.baseCount) }
+        Timing.mark("load progress, read join.bin")
         let catalog = try banks.wait()
         Timing.mark("load banks (in parallel)")
         var warnings = catalog.warnings + loaded.warnings.map(\.description)
-        let progress = loaded.progress
         // Each question's schedule, through the join of the catalogue with the snapshot's cards (kept in
         // join.bin while both are the same), and how many logged cards the catalogue lacks (its ids are
         // unique, so the matched ones are as many as the questions with a schedule).
-        let joined = join(catalog, progress, store)
+        let joined = join(catalog, progress, store, kept: kept)
         let catalogSchedules = progress.schedules(base: joined.schedules, join: joined.join, position: { catalog.position(of: $0) })
         var matched = 0
         for s in catalogSchedules where s != nil { matched += 1 }
@@ -158,14 +160,14 @@ struct AppContext {
     /// Catalogue position → index in the progress's loaded table, and that card's schedule: from join.bin when
     /// it was made for this catalogue and table (and a sample of it names the same cards with the same
     /// schedules), else by id (and then kept).
-    static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore) -> DataStore.KeptJoin {
+    static func join(_ catalog: Catalog, _ progress: StudyProgress, _ store: DataStore, kept read: DataStore.KeptJoin?) -> DataStore.KeptJoin {
         let n = catalog.count
         func made() -> DataStore.KeptJoin {
             let join = progress.baseJoin((0..<n).lazy.map(catalog.id(at:)))
             return DataStore.KeptJoin(join: join, schedules: progress.baseSchedules(join: join))
         }
         guard let ci = catalog.identity, let ti = progress.baseIdentity else { return made() }
-        if let kept = store.readJoin(catalog: ci, table: ti, count: n, tableCount: progress.baseCount) {
+        if let kept = read, kept.catalog == ci, kept.join.count == n {
             // The identities are checksums: a sample of the positions is compared by id and schedule as well.
             // Those with a card name it; those without are looked for in the table all at once.
             let sample = stride(from: 0, to: n, by: max(1, n / 64))
