@@ -572,6 +572,32 @@ extension Question {
 }
 
 extension Catalog {
+    /// `prepdeck list`'s lines for `positions`, in order: id, difficulty, kind, status and title (made safe for a
+    /// terminal, `terminalSafe`), tab-separated, one line each. `flush` is called whenever `out` holds 64 KiB.
+    /// Each line is three pieces written with one reservation: the id and the title from where they lie, and
+    /// "\tDIFFICULTY\tKIND\tSTATUS\t" from a table made once for the 60 combinations.
+    public func writeListLines(_ positions: [Int], statuses: [CardStatus], into out: inout ByteBuffer,
+                               flush: (inout ByteBuffer) throws -> Void) rethrows {
+        var middle: [UInt8] = [], starts = [0]
+        for d in Difficulty.allCases { for k in Kind.allCases { for st in CardStatus.allCases {
+            middle += Array("\t\(d.rawValue)\t\(k.rawValue)\t\(st.rawValue)\t".utf8)
+            starts.append(middle.count)
+        } } }
+        let kinds = Kind.allCases.count, states = CardStatus.allCases.count
+        let difficulty = columns.difficulty, kind = columns.kind
+        try middle.withUnsafeBytes { mid in
+            try forEachIDAndTitle(positions) { i, id, title in
+                let n = (Int(difficulty[i]) * kinds + Int(kind[i])) * states + statuses[i].index
+                let m = UnsafeRawBufferPointer(rebasing: mid[starts[n]..<starts[n + 1]])
+                if isTerminalSafe(title) { out.appendLine(id, m, title) } else {
+                    var safe = terminalSafe(String(decoding: title, as: UTF8.self))
+                    safe.withUTF8 { out.appendLine(id, m, UnsafeRawBufferPointer($0)) }
+                }
+                if out.count >= 64 << 10 { try flush(&out) }
+            }
+        }
+    }
+
     /// The JSON `Question.writeListJSON` writes for the question at position `k`, without making the question:
     /// its id and title are copied from where they lie, its facets read from the columns.
     public func writeListJSON(at k: Int, into out: inout JSONBytes, schedule: CardSchedule, status: CardStatus) {

@@ -10,6 +10,11 @@ import Darwin
 public enum CardStatus: String, Sendable, CaseIterable {
     case new, learning, due, learned
 
+    /// The position in `allCases`.
+    var index: Int {
+        switch self { case .new: 0; case .learning: 1; case .due: 2; case .learned: 3 }
+    }
+
     public init(_ s: CardSchedule, now: Date) {
         if s.state == .new { self = .new }
         else if s.isDue(at: now) { self = .due }
@@ -417,8 +422,17 @@ public func runQuery(catalog: Catalog, index: SearchIndex, filter: QuestionFilte
     runQuery(columns: catalog.columns, title: catalog.title(at:), index: index, filter: filter, sort: sort, info: info, now: now)
 }
 
+/// The same, given every question's status at `now` already (`list`, which prints them too): the status
+/// facet reads them instead of asking `info` for each question's schedule.
+public func runQuery(catalog: Catalog, index: SearchIndex, filter: QuestionFilter, sort: QuestionSort, statuses: [CardStatus],
+                     info: (Int) -> CardInfo, now: Date) -> [Int] {
+    precondition(statuses.count == catalog.count)
+    return runQuery(columns: catalog.columns, title: catalog.title(at:), index: index, filter: filter, sort: sort, info: info,
+                    now: now, statuses: statuses)
+}
+
 func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchIndex, filter: QuestionFilter, sort: QuestionSort,
-              info: (Int) -> CardInfo, now: Date) -> [Int] {
+              info: (Int) -> CardInfo, now: Date, statuses: [CardStatus]? = nil) -> [Int] {
     let count = columns.count
     let words = SearchIndex.words(filter.search)
     // Where the search matches each question, all at once (0 title, 1 body, 2 none).
@@ -439,7 +453,7 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
             hit = h
         }
         if facets {
-            let st = filter.statuses.isEmpty ? CardStatus.new : CardStatus(info(i).schedule, now: now)
+            let st = filter.statuses.isEmpty ? CardStatus.new : statuses?[i] ?? CardStatus(info(i).schedule, now: now)
             guard test.admits(i, status: st) else { continue }
         }
         hits.append((i, hit))

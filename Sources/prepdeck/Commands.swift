@@ -54,8 +54,11 @@ struct ListCommand: ParsableCommand {
             let now = ctx.clock.now()
             let catalog = ctx.catalog
             let schedules = ctx.catalogSchedules
-            // The list is in bank order: no sort key needs retrievability, so it is not computed.
+            // Every status once: the filter reads them and the lines print them. The list is in bank order: no
+            // sort key needs retrievability, so it is not computed.
+            let statuses = schedules.map { CardStatus($0 ?? CardSchedule(), now: now) }
             let order = runQuery(catalog: catalog, index: SearchIndex(ctx.catalog, prefetch: false), filter: filter, sort: .bank,
+                                 statuses: statuses,
                                  info: { let s = schedules[$0] ?? CardSchedule(); return CardInfo(schedule: s, practiced: s.reps) },
                                  now: now)
             Timing.mark("query")
@@ -66,7 +69,7 @@ struct ListCommand: ParsableCommand {
                 out.beginArray()
                 try catalog.forEachIDAndTitle(order) { i, id, title in
                     let s = schedules[i] ?? CardSchedule()
-                    catalog.writeListJSON(at: i, id: id, title: title, into: &out, schedule: s, status: CardStatus(s, now: now))
+                    catalog.writeListJSON(at: i, id: id, title: title, into: &out, schedule: s, status: statuses[i])
                     if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
                 }
                 out.endArray()
@@ -75,50 +78,12 @@ struct ListCommand: ParsableCommand {
                 Timing.mark("output")
                 return
             }
-            // Written out 64 KiB at a time, as the JSON is. A line is ID, then "\tDIFFICULTY\tKIND\tSTATUS\t"
-            // (made once for each of the 60 combinations), then the title.
-            let middle = ListMiddles()
-            let columns = catalog.columns
+            // Written out 64 KiB at a time, as the JSON is.
             var out = ByteBuffer(capacity: 80 << 10)
-            try catalog.forEachIDAndTitle(order) { i, id, title in
-                let st = CardStatus(schedules[i] ?? CardSchedule(), now: now)
-                middle.with(difficulty: columns.difficulty[i], kind: columns.kind[i], status: st) { mid in
-                    if isTerminalSafe(title) { out.appendLine(id, mid, title) } else {
-                        var safe = terminalSafe(String(decoding: title, as: UTF8.self))
-                        safe.withUTF8 { out.appendLine(id, mid, UnsafeRawBufferPointer($0)) }
-                    }
-                }
-                if out.count >= 64 << 10 { try out.flush(writeStandardOutput) }
-            }
+            try catalog.writeListLines(order, statuses: statuses, into: &out) { try $0.flush(writeStandardOutput) }
             try out.flush(writeStandardOutput)
             Timing.mark("output")
         }
-    }
-}
-
-/// The middle of a `list` line, `\tDIFFICULTY\tKIND\tSTATUS\t`, for every combination (by the columns'
-/// `allCases` positions), in one buffer.
-struct ListMiddles {
-    private let bytes: [UInt8]
-    private let starts: [Int]
-    init() {
-        var bytes: [UInt8] = [], starts = [0]
-        for d in Difficulty.allCases { for k in Kind.allCases { for s in CardStatus.allCases {
-            bytes += Array("\t\(d.rawValue)\t\(k.rawValue)\t\(s.rawValue)\t".utf8)
-            starts.append(bytes.count)
-        } } }
-        self.bytes = bytes; self.starts = starts
-    }
-    func with<R>(difficulty: UInt8, kind: UInt8, status: CardStatus, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        let n = (Int(difficulty) * Kind.allCases.count + Int(kind)) * CardStatus.allCases.count + status.index
-        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[n]..<starts[n + 1]])) }
-    }
-}
-
-extension CardStatus {
-    /// The position in `allCases`.
-    var index: Int {
-        switch self { case .new: 0; case .learning: 1; case .due: 2; case .learned: 3 }
     }
 }
 
