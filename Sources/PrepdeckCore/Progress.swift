@@ -62,14 +62,15 @@ public struct IDTable: Sendable {
         return slots
     }
 
-    /// Look-ups by id that scan the ids before a table is made (see `CardTable.index(of:)`).
-    static let scansBeforeTable = 3
+    /// Distinct ids looked up by a scan before a table is made (`CardTable.index(of:)`, `Catalog.position(of:)`):
+    /// a scan costs about a tenth of making the table.
+    static let scansBeforeTable = 8
 
     /// The first position of each of `wanted` among the names `visitAll` gives (it calls its argument with
     /// every position and that name's bytes, in order), in one pass and without a table: the wanted ids sit
     /// in a small open-addressing table keyed by a cheap key of their first and last 8 bytes and length, so
     /// that each name costs two loads and a probe; bytes are compared only where the key matches.
-    static func scan(_ wanted: [String], _ visitAll: ((Int, UnsafeRawBufferPointer) -> Void) -> Void) -> [Int?] {
+    public static func scan(_ wanted: [String], _ visitAll: ((Int, UnsafeRawBufferPointer) -> Void) -> Void) -> [Int?] {
         @inline(__always) func key(_ b: UnsafeRawBufferPointer) -> UInt64 {
             var w: UInt64 = 0
             if b.count >= 8 {
@@ -174,15 +175,25 @@ public struct CardTable: Sendable {
         private let lock = NSLock()
         private var built: IDTable?
         init(_ names: IDTable.Names) { self.names = names }
-        private var scans = 0
+        /// The ids scanned for before the table is made, and what was found (a card changed since the snapshot
+        /// is looked up many times while the log's tail is applied: one scan serves them all).
+        private var scanned: [String: Int?] = [:]
         /// The table if it is made already.
         var made: IDTable? { lock.lock(); defer { lock.unlock() }; return built }
-        /// Whether a look-up should scan the ids rather than make the table (the first three, before it is made).
-        func scanInstead() -> Bool {
+        enum Next { case known(Int?), scan, table(IDTable) }
+        /// How to look `id` up: known from an earlier scan, by a scan (the first few distinct ids), or in the
+        /// table (made now if need be).
+        func before(_ id: String) -> Next {
+            lock.lock()
+            if let built { lock.unlock(); return .table(built) }
+            if let k = scanned[id] { lock.unlock(); return .known(k) }
+            let scan = scanned.count < IDTable.scansBeforeTable
+            lock.unlock()
+            return scan ? .scan : .table(table)
+        }
+        func remember(_ id: String, _ k: Int?) {
             lock.lock(); defer { lock.unlock() }
-            if built != nil || scans >= IDTable.scansBeforeTable { return false }
-            scans += 1
-            return true
+            scanned[id] = .some(k)
         }
         var table: IDTable {
             lock.lock()
@@ -243,13 +254,20 @@ public struct CardTable: Sendable {
     }
     /// The id table (made at the first call); a loop over many ids asks for it once.
     public var ids: IDTable { lookup.table }
-    /// The position of `id`. The first few look-ups scan the ids (`indices(of:)`, well under a millisecond
-    /// at 100,000 cards) instead of making the id table (several): a command that asks for one card (`show`)
-    /// never makes it; a loop of look-ups makes it at its fourth.
+    /// The position of `id`. The first few distinct ids are found by a scan of the ids (`indices(of:)`, well
+    /// under a millisecond at 100,000 cards; each answer kept) instead of making the id table (several): a
+    /// command that asks for one card (`show`), or a start-up applying a few cards rated since the snapshot,
+    /// never makes it; a loop over many ids makes it at its ninth.
     public func index(of id: String) -> Int? {
         if count == 0 { return nil }
-        if lookup.scanInstead() { return indices(of: [id])[0] }
-        return lookup.table.index(of: id)
+        switch lookup.before(id) {
+        case let .known(k): return k
+        case .scan:
+            let k = indices(of: [id])[0]
+            lookup.remember(id, k)
+            return k
+        case let .table(t): return t.index(of: id)
+        }
     }
 
     /// The positions of a few ids (nil: not in the table; the first, if one is listed twice). Before the id table

@@ -363,9 +363,11 @@ struct TailReplay {
         }
         let recs = scan.records
         guard !recs.isEmpty else { return true }
-        guard let prefixUndone = snap.undone().map(Set.init) else { return false }
         // Undo lines of the tail.
         for (k, r) in recs.enumerated() where r.isUndo { undoTargets.append(scan.key(k, in: buffer)) }
+        // Which of the tail's ids (its undo targets and its ratings' ids) the covered part undid.
+        let ratingIDs = recs.indices.filter { !recs[$0].isUndo }.map { scan.key($0, in: buffer) }
+        guard let prefixUndone = snap.undone(among: Array(Set(undoTargets).union(ratingIDs))) else { return false }
         let tailUndone = Set(undoTargets)
         var removedByCard: [String: Set<Int>] = [:]
         for t in tailUndone where !prefixUndone.contains(t) {

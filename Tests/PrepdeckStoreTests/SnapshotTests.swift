@@ -271,6 +271,31 @@ func randomLines(_ rng: inout SnapRNG, count: Int, start k0: Int = 0, cards: Int
         expectSame(try store.loadProgress(settings: Settings()), try reference(store).progress, history: true)
     }
 
+    /// The covered part's undo targets asked for by id answer as the whole list does, found and not found,
+    /// and a damaged section gives no answer.
+    @Test func undoTargetsAreFoundAmongTheSection() throws {
+        let store = try newStore()
+        var lines: [String] = []
+        for k in 0..<3000 {
+            let t = RFC3339.format(Date(timeIntervalSince1970: 1_780_000_000 + Double(k) * 60))
+            lines.append(k % 3 == 2 ? #"{"id":"u\#(k)","undo":"e\#(k - 1)","at":"\#(t)"}"# : line("e\(k)", "c\(k % 17)", 1 + k % 4, t))
+        }
+        try write(store, lines)
+        _ = try store.loadProgress(settings: Settings())
+        let snap = try #require(SnapshotFile.open(store.snapshotPath))
+        let all = Set(try #require(snap.undone()))
+        #expect(all.count == 1000)
+        var rng = SnapRNG(state: 19)
+        for _ in 0..<20 {
+            let wanted = (0..<(1 + rng.below(40))).map { _ in rng.below(3) == 0 ? "absent-\(rng.below(9))" : "e\(rng.below(3100))" }
+            #expect(snap.undone(among: wanted) == all.intersection(wanted))
+        }
+        var bytes = try #require(try FileIO.read(store.snapshotPath))
+        bytes[snap.header.undoneAt + 9] ^= 0x01
+        try FileIO.replace(store.snapshotPath, bytes)
+        #expect(try #require(SnapshotFile.open(store.snapshotPath)).undone(among: ["e1"]) == nil)
+    }
+
     @Test func aCorruptIndexFoundAfterSettingATornLineAsideStillReportsIt() throws {
         let store = try newStore()
         try write(store, [line("a", "x", 3, "2026-11-01T10:00:00Z"), line("b", "y", 3, "2026-11-01T11:00:00Z")])
