@@ -405,7 +405,13 @@ public struct StudyProgress: Sendable {
     /// the table was loaded applied over it.
     public func schedules(base joined: [CardSchedule?], join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
         var out = joined
-        guard !changed.isEmpty else { return out }
+        applyChanges(to: &out, join: join, position: position)
+        return out
+    }
+
+    /// `schedules(base:join:position:)` in place (no copy of the array when the caller holds the only one).
+    public func applyChanges(to out: inout [CardSchedule?], join: [Int32], position: (String) -> Int?) {
+        guard !changed.isEmpty else { return }
         var inverse: [Int32]?
         for (card, s) in changed {
             var at: Int?
@@ -422,7 +428,6 @@ public struct StudyProgress: Sendable {
             }
             if let at, at < out.count { out[at] = s }
         }
-        return out
     }
 
     /// The number of cards with an effective review.

@@ -21,7 +21,7 @@ extension DataStore {
     /// gives them before the cards changed since the snapshot are applied).
     public struct KeptJoin: Sendable, Equatable {
         public let join: [Int32]
-        public let schedules: [CardSchedule?]
+        public var schedules: [CardSchedule?]
         /// The catalogue identity it was made for (`readJoin(table:tableCount:)`; 0 for one made now).
         public var catalog: UInt64 = 0
         public init(join: [Int32], schedules: [CardSchedule?]) { self.join = join; self.schedules = schedules }
