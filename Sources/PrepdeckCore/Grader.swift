@@ -269,6 +269,12 @@ public func gradingDocuments(_ questions: [Question]) -> [String] {
     return stride(from: 0, to: questions.count, by: step).map { GradingTerms.document(questions[$0]) }
 }
 
+/// The same documents from a catalogue, making only the sampled questions (not all 100,000 of a large one).
+public func gradingDocuments(_ catalog: Catalog) -> [String] {
+    let step = max(1, catalog.count / 2000)
+    return stride(from: 0, to: catalog.count, by: step).map { GradingTerms.document(catalog.question(at: $0)) }
+}
+
 /// Scores a typed answer against key points (docs/grading.md): per key point eleven features, then a
 /// logistic model with fixed weights fitted on the labelled set by `scripts/grader_lab.py`.
 public struct Grader: Sendable {

@@ -241,7 +241,7 @@ extension AppModel {
     /// The grader: the one the runtime made ahead, else made now (`gradingDocuments`).
     mutating func ensureGrader() -> Grader {
         if let g = grader { return g }
-        let g = makeGrader?() ?? Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog.questions)))
+        let g = makeGrader?() ?? Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog)))
         grader = g
         return g
     }

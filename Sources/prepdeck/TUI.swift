@@ -185,7 +185,7 @@ final class GraderAhead: @unchecked Sendable {
     private let glossary: [[String]]
     private let catalog: Catalog
 
-    /// The questions are made on the grader's thread (`catalog.questions`), not before the first frame.
+    /// The sampled questions are made on the grader's thread (`gradingDocuments(catalog)`), not before the first frame.
     init(glossary: [[String]], catalog: Catalog) { self.glossary = glossary; self.catalog = catalog }
 
     func start() {
@@ -194,7 +194,7 @@ final class GraderAhead: @unchecked Sendable {
         guard !started else { return }
         started = true
         Thread { [self] in
-            let g = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog.questions)))
+            let g = Grader(terms: GradingTerms(glossary: glossary, documents: gradingDocuments(catalog)))
             lock.lock()
             grader = g
             lock.unlock()

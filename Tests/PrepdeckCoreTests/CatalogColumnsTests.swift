@@ -47,6 +47,7 @@ final class TestPackedNames: PackedNames, @unchecked Sendable {
             #expect(catalog.count == all.count && catalog.columns.count == all.count)
             #expect(catalog.questions == all)
             #expect(catalog.allIDs == all.map(\.id))
+            #expect(gradingDocuments(catalog) == gradingDocuments(all))
             for (k, q) in all.enumerated() {
                 #expect(catalog.question(at: k) == q && catalog.id(at: k) == q.id && catalog.title(at: k) == q.title, "round \(round) #\(k)")
                 #expect(catalog.withID(at: k) { Array($0) } == Array(q.id.utf8))

@@ -100,6 +100,7 @@ func setMtime(_ path: String, _ sec: Int, _ nsec: Int) {
             #expect(fast.topicCounts.map(\.topic) == slow.topicCounts.map(\.topic))
             #expect(fast.topicCounts.map(\.count) == slow.topicCounts.map(\.count))
             #expect(fast.questions == slow.questions)
+            #expect(gradingDocuments(fast) == gradingDocuments(slow.questions))
         }
         // The same ids in a second indexed bank: the error names both places, as for decoded banks.
         let copy = dir + "/copy.json"
