@@ -1094,6 +1094,8 @@ public struct Catalog: Sendable {
         for (k, b) in banks.enumerated() {
             let part = searchSources[k]?.load().flatMap { $0.count == b.count ? $0 : nil }
                 ?? SearchTexts((starts[k]..<starts[k + 1]).map(question(at:)))
+            // One bank: its texts as they are (appending them to empty buffers would copy them).
+            if banks.count == 1 { return part }
             all.append(part)
         }
         return all
