@@ -29,7 +29,36 @@ public protocol CardRecords: AnyObject, Sendable {
 /// the way `Dictionary` does or growing a table, so 20,000 ids cost a few hundred microseconds. The ids
 /// are `String`s or packed bytes (`PackedNames`, compared in place).
 public struct IDTable: Sendable {
-    enum Names: Sendable { case strings([String]), packed(any PackedNames) }
+    /// The ids: `String`s, or bytes in place.
+    enum Names: Sendable {
+        case strings([String]), packed(any PackedNames)
+
+        var count: Int {
+            switch self { case let .strings(n): n.count; case let .packed(p): p.count }
+        }
+        /// Id `k` (made from its bytes, for packed ids).
+        func name(_ k: Int) -> String {
+            switch self { case let .strings(n): n[k]; case let .packed(p): String(decoding: p.bytes(k), as: UTF8.self) }
+        }
+        /// Every id, in order.
+        var all: [String] {
+            switch self { case let .strings(n): n; case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) } }
+        }
+        /// Calls `visit` with every position and that id's bytes, in order (`IDTable.scan`).
+        func forEach(_ visit: (Int, UnsafeRawBufferPointer) -> Void) {
+            switch self {
+            case let .strings(n): for k in n.indices { n[k].withUTF8Bytes { visit(k, $0) } }
+            case let .packed(p): for k in 0..<p.count { visit(k, p.bytes(k)) }
+            }
+        }
+        /// Whether id `k` is these bytes.
+        @inline(__always) func matches(_ k: Int, _ u: UnsafeRawBufferPointer) -> Bool {
+            func same(_ b: UnsafeRawBufferPointer) -> Bool {
+                b.count == u.count && (u.count == 0 || memcmp(b.baseAddress!, u.baseAddress!, u.count) == 0)
+            }
+            switch self { case let .strings(n): return n[k].withUTF8Bytes(same); case let .packed(p): return same(p.bytes(k)) }
+        }
+    }
     private let storage: Names
     /// Each slot holds an id's hash and its index + 1 (0: empty), side by side, so a probe touches one
     /// cache line before the id itself is compared.
@@ -108,25 +137,11 @@ public struct IDTable: Sendable {
         return s.withUTF8 { FastHash.hash($0) }
     }
 
-    public var count: Int {
-        switch storage { case let .strings(n): n.count; case let .packed(p): p.count }
-    }
-
+    public var count: Int { storage.count }
     /// Id `k` (made from its bytes, for packed ids).
-    public func name(_ k: Int) -> String {
-        switch storage {
-        case let .strings(n): n[k]
-        case let .packed(p): String(decoding: p.bytes(k), as: UTF8.self)
-        }
-    }
-
+    public func name(_ k: Int) -> String { storage.name(k) }
     /// Every id, in order.
-    public var names: [String] {
-        switch storage {
-        case let .strings(n): n
-        case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) }
-        }
-    }
+    public var names: [String] { storage.all }
 
     /// The position of `id` (the first, if it is listed twice), or nil.
     public func index(of id: String) -> Int? {
@@ -141,22 +156,64 @@ public struct IDTable: Sendable {
                 while true {
                     let s = slots[i]
                     if s.index == 0 { return found }
-                    if s.hash == h && same(s.index - 1, u) { found = min(found ?? .max, s.index - 1) }
+                    if s.hash == h && storage.matches(s.index - 1, UnsafeRawBufferPointer(u)) { found = min(found ?? .max, s.index - 1) }
                     i = (i + 1) & mask
                 }
             }
         }
     }
 
-    @inline(__always) private func same(_ k: Int, _ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch storage {
-        case let .strings(n):
-            var other = n[k]
-            return other.withUTF8 { $0.count == u.count && (u.count == 0 || memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0) }
-        case let .packed(p):
-            let b = p.bytes(k)
-            return b.count == u.count && (u.count == 0 || memcmp(b.baseAddress!, u.baseAddress!, u.count) == 0)
-        }
+}
+
+/// Ids and how they are looked up by id: the first few distinct ids by a scan of them (`IDTable.scan`, each
+/// answer kept), then through an `IDTable` made at the first look-up that needs it. A command that asks for
+/// one id (`show`), or a start-up applying a few cards rated since the snapshot, never makes the table (a
+/// scan costs about a tenth of it); a loop over many ids makes it at its ninth. Shared by `CardTable` and
+/// `Catalog`.
+final class IDLookup: @unchecked Sendable {
+    let names: IDTable.Names
+    private let lock = NSLock()
+    private var built: IDTable?
+    /// The ids scanned for before the table is made, and what was found.
+    private var scanned: [String: Int?] = [:]
+
+    init(_ names: IDTable.Names, table: IDTable? = nil) { self.names = names; built = table }
+
+    /// The table (made at the first call).
+    var table: IDTable {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let t: IDTable
+        switch names { case let .strings(n): t = IDTable(n); case let .packed(p): t = IDTable(packed: p) }
+        built = t
+        return t
+    }
+
+    /// The position of `id` (the first, if it is listed twice), or nil.
+    func index(of id: String) -> Int? {
+        if names.count == 0 { return nil }
+        lock.lock()
+        if let built { lock.unlock(); return built.index(of: id) }
+        if let k = scanned[id] { lock.unlock(); return k }
+        let scan = scanned.count < IDTable.scansBeforeTable
+        lock.unlock()
+        guard scan else { return table.index(of: id) }
+        let k = IDTable.scan([id], names.forEach)[0]
+        lock.lock()
+        scanned[id] = .some(k)
+        lock.unlock()
+        return k
+    }
+
+    /// The positions of a few ids at once: through the table if it is made, else in one pass over the ids.
+    func indices(of wanted: [String]) -> [Int?] {
+        if wanted.isEmpty || names.count == 0 { return wanted.map { _ in nil } }
+        lock.lock()
+        let made = built
+        lock.unlock()
+        if let made { return wanted.map(made.index(of:)) }
+        return IDTable.scan(wanted, names.forEach)
     }
 }
 
@@ -164,47 +221,10 @@ public struct IDTable: Sendable {
 /// arrays, and an `IDTable` on their ids, made at the first look-up by id (a start-up that goes through a
 /// kept join never makes it), so loading 20,000 cards costs a few milliseconds.
 public struct CardTable: Sendable {
-    private let lookup: Lookup
+    private let lookup: IDLookup
     /// What identifies these cards and their order (the snapshot's checksum), so that a join with a catalogue
     /// can be kept (`join.bin`); nil when not known.
     public var identity: UInt64?
-
-    /// The ids, and their table once made.
-    final class Lookup: @unchecked Sendable {
-        let names: IDTable.Names
-        private let lock = NSLock()
-        private var built: IDTable?
-        init(_ names: IDTable.Names) { self.names = names }
-        /// The ids scanned for before the table is made, and what was found (a card changed since the snapshot
-        /// is looked up many times while the log's tail is applied: one scan serves them all).
-        private var scanned: [String: Int?] = [:]
-        /// The table if it is made already.
-        var made: IDTable? { lock.lock(); defer { lock.unlock() }; return built }
-        enum Next { case known(Int?), scan, table(IDTable) }
-        /// How to look `id` up: known from an earlier scan, by a scan (the first few distinct ids), or in the
-        /// table (made now if need be).
-        func before(_ id: String) -> Next {
-            lock.lock()
-            if let built { lock.unlock(); return .table(built) }
-            if let k = scanned[id] { lock.unlock(); return .known(k) }
-            let scan = scanned.count < IDTable.scansBeforeTable
-            lock.unlock()
-            return scan ? .scan : .table(table)
-        }
-        func remember(_ id: String, _ k: Int?) {
-            lock.lock(); defer { lock.unlock() }
-            scanned[id] = .some(k)
-        }
-        var table: IDTable {
-            lock.lock()
-            defer { lock.unlock() }
-            if let built { return built }
-            let t: IDTable
-            switch names { case let .strings(n): t = IDTable(n); case let .packed(p): t = IDTable(packed: p) }
-            built = t
-            return t
-        }
-    }
 
     /// The schedules and first reviews: held, or decoded from their records when asked for (kept apart,
     /// not in an enum, so that reading one copies no existential: `schedule(_:)` runs once a card).
@@ -213,20 +233,20 @@ public struct CardTable: Sendable {
 
     public init(names: [String], schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.strings(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
+        lookup = IDLookup(.strings(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
     }
 
     /// A table whose ids are read in place (`PackedNames`).
     public init(packed names: any PackedNames, schedules: [CardSchedule], firsts: [Date?]) {
         precondition(names.count == schedules.count && names.count == firsts.count)
-        lookup = Lookup(.packed(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
+        lookup = IDLookup(.packed(names)); heldSchedules = schedules; heldFirsts = firsts; records = nil
     }
 
     /// A table whose ids and values are both read in place (a mapped snapshot): loading it makes no array
     /// of its cards.
     public init(packed names: any PackedNames, records: any CardRecords) {
         precondition(names.count == records.count)
-        lookup = Lookup(.packed(names)); heldSchedules = []; heldFirsts = []; self.records = records
+        lookup = IDLookup(.packed(names)); heldSchedules = []; heldFirsts = []; self.records = records
     }
 
     public static let empty = CardTable(names: [], schedules: [], firsts: [])
@@ -246,43 +266,15 @@ public struct CardTable: Sendable {
     /// The held schedules (nil: they are read from records).
     var held: [CardSchedule]? { records == nil ? heldSchedules : nil }
     /// Every id, in order (made from the bytes, for packed ids: prefer `name(_:)` or `index(of:)`).
-    public var names: [String] {
-        switch lookup.names { case let .strings(n): n; case let .packed(p): (0..<p.count).map { String(decoding: p.bytes($0), as: UTF8.self) } }
-    }
-    public func name(_ k: Int) -> String {
-        switch lookup.names { case let .strings(n): n[k]; case let .packed(p): String(decoding: p.bytes(k), as: UTF8.self) }
-    }
+    public var names: [String] { lookup.names.all }
+    public func name(_ k: Int) -> String { lookup.names.name(k) }
     /// The id table (made at the first call); a loop over many ids asks for it once.
     public var ids: IDTable { lookup.table }
-    /// The position of `id`. The first few distinct ids are found by a scan of the ids (`indices(of:)`, well
-    /// under a millisecond at 100,000 cards; each answer kept) instead of making the id table (several): a
-    /// command that asks for one card (`show`), or a start-up applying a few cards rated since the snapshot,
-    /// never makes it; a loop over many ids makes it at its ninth.
-    public func index(of id: String) -> Int? {
-        if count == 0 { return nil }
-        switch lookup.before(id) {
-        case let .known(k): return k
-        case .scan:
-            let k = indices(of: [id])[0]
-            lookup.remember(id, k)
-            return k
-        case let .table(t): return t.index(of: id)
-        }
-    }
-
+    /// The position of `id` (`IDLookup`: a scan for the first few distinct ids, then the table).
+    public func index(of id: String) -> Int? { lookup.index(of: id) }
     /// The positions of a few ids (nil: not in the table; the first, if one is listed twice). Before the id table
     /// is made, one pass over the ids' bytes instead of making it (a kept join's sample check at start-up).
-    public func indices(of wanted: [String]) -> [Int?] {
-        if wanted.isEmpty || count == 0 { return wanted.map { _ in nil } }
-        if let t = lookup.made { return wanted.map(t.index(of:)) }
-        return IDTable.scan(wanted) { visit in
-            switch lookup.names {
-            case let .strings(n): for k in n.indices { n[k].withUTF8Bytes { visit(k, $0) } }
-            case let .packed(p): for k in 0..<p.count { visit(k, p.bytes(k)) }
-            }
-        }
-    }
-
+    public func indices(of wanted: [String]) -> [Int?] { lookup.indices(of: wanted) }
 }
 
 /// Every card's schedule and history, computed from the effective reviews and the settings.
@@ -380,7 +372,9 @@ public struct StudyProgress: Sendable {
     /// loaded table's through the join, then the cards changed since. `position` finds the place of a
     /// changed card that is not in the table (it is asked only then).
     public func schedules(join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
-        schedules(base: baseSchedules(join: join), join: join, position: position)
+        var out = baseSchedules(join: join)
+        applyChanges(to: &out, join: join, position: position)
+        return out
     }
 
     /// The loaded table's schedule of each of the ids `join` was made from (nil: no card), before the cards
@@ -401,15 +395,8 @@ public struct StudyProgress: Sendable {
         }
     }
 
-    /// `schedules(join:position:)` from `baseSchedules(join:)` (made now, or kept): the cards changed since
-    /// the table was loaded applied over it.
-    public func schedules(base joined: [CardSchedule?], join: [Int32], position: (String) -> Int?) -> [CardSchedule?] {
-        var out = joined
-        applyChanges(to: &out, join: join, position: position)
-        return out
-    }
-
-    /// `schedules(base:join:position:)` in place (no copy of the array when the caller holds the only one).
+    /// The cards changed since the table was loaded, applied over `baseSchedules(join:)` (made now, or kept in
+    /// `join.bin`), in place: what `schedules(join:position:)` gives.
     public func applyChanges(to out: inout [CardSchedule?], join: [Int32], position: (String) -> Int?) {
         guard !changed.isEmpty else { return }
         var inverse: [Int32]?
@@ -622,12 +609,7 @@ extension Catalog {
     }
 
     /// The JSON `Question.writeListJSON` writes for the question at position `k`, without making the question:
-    /// its id and title are copied from where they lie, its facets read from the columns.
-    public func writeListJSON(at k: Int, into out: inout JSONBytes, schedule: CardSchedule, status: CardStatus) {
-        withID(at: k) { id in withTitle(at: k) { writeListJSON(at: k, id: id, title: $0, into: &out, schedule: schedule, status: status) } }
-    }
-
-    /// The same, given the question's id and title bytes (`forEachIDAndTitle`).
+    /// its id and title bytes as `forEachIDAndTitle` gives them, its facets read from the columns.
     public func writeListJSON(at k: Int, id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, into out: inout JSONBytes,
                               schedule: CardSchedule, status: CardStatus) {
         out.beginObject()

@@ -931,7 +931,7 @@ public struct Catalog: Sendable {
     public private(set) var banks: [(file: String, deck: Deck, count: Int)]
     /// The banks' warnings (`Bank.warnings`), in bank order.
     public private(set) var warnings: [String]
-    private var ids: IDIndex
+    private let ids: IDLookup
     private let all: AllQuestions
     private var searchSources: [(any SearchTextSource)?]
     enum Part: Sendable { case held([Question]), records(any QuestionRecords) }
@@ -942,34 +942,6 @@ public struct Catalog: Sendable {
     private let starts: [Int]
     /// What identifies the catalogue's ids and their order: made from its banks' identities (nil when one has none).
     public let identity: UInt64?
-
-    /// The id → position table, made at the first look-up by id (lists and queues never need it).
-    final class IDIndex: @unchecked Sendable {
-        private let lock = NSLock()
-        private var table: IDTable?
-        private var scans = 0
-        init(_ table: IDTable?) { self.table = table }
-        /// The position of `id`: the first few look-ups scan the ids instead of making the table (as
-        /// `CardTable.index(of:)` does), so that `show` costs no table of 100,000 ids.
-        func position(of id: String, in c: Catalog) -> Int? {
-            lock.lock()
-            let scan = table == nil && scans < IDTable.scansBeforeTable
-            if scan { scans += 1 }
-            lock.unlock()
-            guard scan else { return get(c).index(of: id) }
-            return IDTable.scan([id]) { visit in for k in 0..<c.count { c.withID(at: k) { visit(k, $0) } } }[0]
-        }
-        func get(_ c: Catalog) -> IDTable {
-            lock.lock()
-            defer { lock.unlock() }
-            if let table { return table }
-            let t: IDTable
-            if c.parts.count == 1, case let .records(r) = c.parts[0], let packed = r.packedIDs { t = IDTable(packed: packed) }
-            else { t = IDTable(c.allIDs) }
-            table = t
-            return t
-        }
-    }
 
     /// Every question, made once.
     final class AllQuestions: @unchecked Sendable {
@@ -1008,20 +980,25 @@ public struct Catalog: Sendable {
             switch p { case let .held(qs): QuestionColumns(qs); case let .records(r): r.columns }
         })
         if banks.count == 1, case let .held(qs) = parts[0] { all = AllQuestions(qs) } else { all = AllQuestions(banks.isEmpty ? [] : nil) }
-        ids = IDIndex(nil)
-        // One bank: its decoder already checked that its ids are unique.
-        if banks.count <= 1 { return }
-        let every = allIDs
+        // One bank: its decoder already checked that its ids are unique, and its ids are looked up (made at the
+        // first look-up by id: lists and queues never need them) where they are.
+        if banks.count <= 1 {
+            switch parts.first {
+            case let .records(r)?: ids = IDLookup(r.packedIDs.map(IDTable.Names.packed) ?? .strings((0..<r.count).map(r.id)))
+            case let .held(qs)?: ids = IDLookup(.strings(qs.map(\.id)))
+            case nil: ids = IDLookup(.strings([]))
+            }
+            return
+        }
+        let every = Catalog.ids(of: parts)
         let table = IDTable(every)
-        if table.count > 0 {
-            for k in 0..<every.count {
-                if let first = table.index(of: every[k]), first != k {
-                    let q = question(at: k)
-                    throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(question(at: first).source))")
-                }
+        ids = IDLookup(.strings(every), table: table)
+        for k in 0..<every.count {
+            if let first = table.index(of: every[k]), first != k {
+                let q = question(at: k)
+                throw BankError(q.source, "duplicate question id \"\(q.id)\" (first defined at \(question(at: first).source))")
             }
         }
-        ids = IDIndex(table)
     }
 
     static func identity(_ banks: [Bank]) -> UInt64? {
@@ -1081,10 +1058,16 @@ public struct Catalog: Sendable {
     public func topics(at k: Int) -> [String] { columns.topics(k) }
 
     /// Every id, in catalogue order.
-    public var allIDs: [String] { (0..<count).map(id(at:)) }
+    public var allIDs: [String] { Catalog.ids(of: parts) }
+
+    private static func ids(of parts: [Part]) -> [String] {
+        parts.flatMap { p in
+            switch p { case let .held(qs): qs.map(\.id); case let .records(r): (0..<r.count).map(r.id) }
+        }
+    }
 
     public func question(_ id: String) -> Question? { position(of: id).map(question(at:)) }
-    public func position(of id: String) -> Int? { ids.position(of: id, in: self) }
+    public func position(of id: String) -> Int? { ids.index(of: id) }
 
     /// The folded search texts of every question, in catalogue order: each bank's from its index where it
     /// has one, else folded from its questions.

@@ -312,7 +312,7 @@ enum BankIndex {
             guard !r.failed, start < end, UInt64(end) <= h.stamp.size else { return nil }
         }
         guard !r.failed, r.at == meta.count else { return nil }
-        let records = BankIndexRecords(meta: meta, owner: owner, offsets: offsets, topics: topics,
+        let records = BankIndexRecords(meta: meta, owner: owner, offsets: offsets,
                                        columns: QuestionColumns(difficulty: difficulty, kind: kind, topicNames: topics,
                                                                 topicStarts: topicStarts, topicIDs: topicIDs),
                                        loader: BankFileTexts(path: bankPath), source: displayPath)
@@ -356,14 +356,13 @@ final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable 
     let meta: UnsafeRawBufferPointer
     let owner: AnyObject
     let offsets: [UInt32]
-    let topics: [String]
     let columns: QuestionColumns
     let loader: BankFileTexts
     let source: String
 
-    init(meta: UnsafeRawBufferPointer, owner: AnyObject, offsets: [UInt32], topics: [String], columns: QuestionColumns,
+    init(meta: UnsafeRawBufferPointer, owner: AnyObject, offsets: [UInt32], columns: QuestionColumns,
          loader: BankFileTexts, source: String) {
-        self.meta = meta; self.owner = owner; self.offsets = offsets; self.topics = topics; self.columns = columns
+        self.meta = meta; self.owner = owner; self.offsets = offsets; self.columns = columns
         self.loader = loader; self.source = source
     }
 
@@ -379,11 +378,8 @@ final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable 
     func bytes(_ k: Int) -> UnsafeRawBufferPointer { string(Int(offsets[k])).0 }
     func idBytes(_ k: Int) -> UnsafeRawBufferPointer { bytes(k) }
     func titleBytes(_ k: Int) -> UnsafeRawBufferPointer { string(string(Int(offsets[k])).next).0 }
-    func id(_ k: Int) -> String { String(decoding: bytes(k), as: UTF8.self) }
-    func title(_ k: Int) -> String {
-        let (_, next) = string(Int(offsets[k]))
-        return String(decoding: string(next).0, as: UTF8.self)
-    }
+    func id(_ k: Int) -> String { String(decoding: idBytes(k), as: UTF8.self) }
+    func title(_ k: Int) -> String { String(decoding: titleBytes(k), as: UTF8.self) }
 
     func question(_ k: Int) -> Question {
         let (idBytes, afterID) = string(Int(offsets[k]))

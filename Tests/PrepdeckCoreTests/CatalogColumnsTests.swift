@@ -58,7 +58,7 @@ final class TestPackedNames: PackedNames, @unchecked Sendable {
                 if k % 2 == 1 { s.state = .review; s.due = Date(timeIntervalSince1970: Double(1_700_000_000 + k)); s.reps = k }
                 let status = CardStatus.allCases[k % 4]
                 var fast = JSONBytes(indent: k % 3 == 0 ? 2 : nil), slow = JSONBytes(indent: k % 3 == 0 ? 2 : nil)
-                catalog.writeListJSON(at: k, into: &fast, schedule: s, status: status)
+                catalog.forEachIDAndTitle([k]) { _, id, title in catalog.writeListJSON(at: k, id: id, title: title, into: &fast, schedule: s, status: status) }
                 q.writeListJSON(into: &slow, schedule: s, status: status)
                 #expect(fast.bytes == slow.bytes, "round \(round) #\(k): \(String(decoding: fast.bytes, as: UTF8.self))")
             }

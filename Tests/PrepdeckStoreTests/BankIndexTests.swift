@@ -92,7 +92,7 @@ func setMtime(_ path: String, _ sec: Int, _ nsec: Int) {
                 #expect(fast.difficulty(at: k) == q.difficulty && fast.kind(at: k) == q.kind && fast.topics(at: k) == q.topics)
                 #expect(fast.position(of: q.id) == k && fast.question(q.id) == q)
                 var a = JSONBytes(), c = JSONBytes()
-                fast.writeListJSON(at: k, into: &a, schedule: CardSchedule(), status: .new)
+                fast.forEachIDAndTitle([k]) { _, id, title in fast.writeListJSON(at: k, id: id, title: title, into: &a, schedule: CardSchedule(), status: .new) }
                 q.writeListJSON(into: &c, schedule: CardSchedule(), status: .new)
                 #expect(a.bytes == c.bytes)
             }

@@ -93,8 +93,9 @@ import PrepdeckCore
         #expect(store.writeJoin(DataStore.KeptJoin(join: join, schedules: base), catalog: 1, table: 2))
         let kept = try #require(store.readJoin(catalog: 1, table: 2, count: ids.count, tableCount: names.count))
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        #expect(progress.schedules(base: kept.schedules, join: kept.join, position: { position[$0] })
-                == progress.schedules(join: join, position: { position[$0] }))
+        var applied = kept.schedules
+        progress.applyChanges(to: &applied, join: kept.join, position: { position[$0] })
+        #expect(applied == progress.schedules(join: join, position: { position[$0] }))
         #expect(progress.schedules(join: join, position: { position[$0] }) == ids.map { progress.reviewedSchedule($0) })
     }
 
