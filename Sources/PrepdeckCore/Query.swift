@@ -441,6 +441,17 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
     // Everything, in bank order (Browse's first frame): nothing to test or sort.
     if words.isEmpty && !facets && sort == .bank { return Array(0..<count) }
     let test = filter.facetTest.on(columns)
+    @inline(__always) func status(_ i: Int) -> CardStatus {
+        filter.statuses.isEmpty ? CardStatus.new : statuses?[i] ?? CardStatus(info(i).schedule, now: now)
+    }
+    // Facets only, in bank order (`list --due`): the admitted positions, with no list of hits to split.
+    if words.isEmpty && sort == .bank {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        if let statuses { for i in 0..<count where test.admits(i, status: statuses[i]) { out.append(i) } }
+        else { for i in 0..<count where test.admits(i, status: status(i)) { out.append(i) } }
+        return out
+    }
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []
     hits.reserveCapacity(count)
     for i in 0..<count {
@@ -452,10 +463,7 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
             guard let h = index.match(i, words: words) else { continue }
             hit = h
         }
-        if facets {
-            let st = filter.statuses.isEmpty ? CardStatus.new : statuses?[i] ?? CardStatus(info(i).schedule, now: now)
-            guard test.admits(i, status: st) else { continue }
-        }
+        if facets { guard test.admits(i, status: status(i)) else { continue } }
         hits.append((i, hit))
     }
     if sort == .bank {
