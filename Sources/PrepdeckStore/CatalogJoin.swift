@@ -54,6 +54,7 @@ extension DataStore {
         let catalog = u64(8)
         var bad = false
         let join = [Int32](unsafeUninitializedCapacity: count) { out, made in
+            populateWritable(out.baseAddress, count * MemoryLayout<Int32>.stride)
             for k in 0..<count {
                 let v = Int32(littleEndian: b.loadUnaligned(fromByteOffset: 32 + 4 * k, as: Int32.self))
                 if v < -1 || Int(v) >= tableCount { bad = true }
@@ -63,6 +64,7 @@ extension DataStore {
         }
         let at = 32 + 4 * count
         let schedules = [CardSchedule?](unsafeUninitializedCapacity: count) { out, made in
+            populateWritable(out.baseAddress, count * MemoryLayout<CardSchedule?>.stride)
             for k in 0..<count {
                 let r = at + ScheduleRecord.size * k
                 let has = b[r + 1] & 128 != 0
