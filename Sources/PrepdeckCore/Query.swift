@@ -448,8 +448,7 @@ func runQuery(columns: QuestionColumns, title: (Int) -> String, index: SearchInd
     if words.isEmpty && sort == .bank {
         var out: [Int] = []
         out.reserveCapacity(count)
-        if let statuses { for i in 0..<count where test.admits(i, status: statuses[i]) { out.append(i) } }
-        else { for i in 0..<count where test.admits(i, status: status(i)) { out.append(i) } }
+        for i in 0..<count where test.admits(i, status: status(i)) { out.append(i) }
         return out
     }
     var hits: [(i: Int, hit: SearchIndex.Hit)] = []

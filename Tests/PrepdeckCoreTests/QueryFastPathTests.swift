@@ -109,6 +109,10 @@ func referenceFold(_ s: String) -> String {
                     let expected = referenceRunQuery(questions: qs, index: ref, filter: f, sort: sort, info: { infos[$0] }, now: now)
                     // Identical even with NaN retrievability (not a strict order): the same comparisons in the same sort.
                     #expect(got == expected, "round \(round) \(sort) \(f.search)")
+                    // With every status given (as `list` gives them), the status facet reads them instead of the schedules.
+                    let given = runQuery(columns: QuestionColumns(qs), title: { qs[$0].title }, index: idx, filter: f, sort: sort,
+                                         info: { infos[$0] }, now: now, statuses: infos.map { CardStatus($0.schedule, now: now) })
+                    #expect(given == expected, "round \(round) \(sort) \(f.search), statuses given")
                 }
             }
         }
