@@ -78,10 +78,11 @@ import PrepdeckCore
 
     /// The schedules kept beside a join are `baseSchedules(join:)`, and with the cards changed since applied
     /// over them they are what `schedules(join:position:)` gives.
-    @Test func keptSchedulesAreTheTablesThroughTheJoin() throws {
+    /// 20,000 cards: both arrays read back are large enough to have their pages given first (`populateWritable`).
+    @Test(arguments: [80, 20_000]) func keptSchedulesAreTheTablesThroughTheJoin(cards: Int) throws {
         let store = try DataStore(root: tempDir("join-s"))
         var rng = SnapRNG(state: 13)
-        let names = (0..<80).map { "c\($0)" }
+        let names = (0..<cards).map { "c\($0)" }
         let table = CardTable(names: names, schedules: names.indices.map { sched($0) }, firsts: names.map { _ in nil })
         var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
         for n in names where rng.below(5) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : sched(500), nil) }
@@ -97,6 +98,19 @@ import PrepdeckCore
         progress.applyChanges(to: &applied, join: kept.join, position: { position[$0] })
         #expect(applied == progress.schedules(join: join, position: { position[$0] }))
         #expect(progress.schedules(join: join, position: { position[$0] }) == ids.map { progress.reviewedSchedule($0) })
+    }
+
+    /// Giving a buffer its pages changes none of its bytes, whatever its alignment and length.
+    @Test func populatingABufferKeepsWhatIsInIt() {
+        let n = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: n, alignment: 1)
+        defer { buffer.deallocate() }
+        for k in 0..<n { buffer[k] = UInt8(truncatingIfNeeded: k &* 31 &+ 7) }
+        for (from, count) in [(0, n), (3, n - 3), (4095, 70_001), (1, 100), (n - 1, 1), (0, 0)] {
+            populateWritable(buffer.baseAddress! + from, count)
+        }
+        populateWritable(nil, n)
+        #expect((0..<n).allSatisfy { buffer[$0] == UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
     }
 
     @Test func aReadOnlyStoreKeepsNoJoin() throws {
