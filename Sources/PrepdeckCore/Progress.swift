@@ -398,6 +398,12 @@ public struct StudyProgress: Sendable {
     /// The cards changed since the table was loaded, applied over `baseSchedules(join:)` (made now, or kept in
     /// `join.bin`), in place: what `schedules(join:position:)` gives.
     public func applyChanges(to out: inout [CardSchedule?], join: [Int32], position: (String) -> Int?) {
+        applyChanges(join: join, count: out.count, position: position) { out[$0] = $1 }
+    }
+
+    /// `applyChanges(to:join:position:)` for any storage of the `count` schedules: `set(k, s)` for each
+    /// changed card at catalogue position k.
+    public func applyChanges(join: [Int32], count: Int, position: (String) -> Int?, set: (Int, CardSchedule?) -> Void) {
         guard !changed.isEmpty else { return }
         var inverse: [Int32]?
         for (card, s) in changed {
@@ -413,7 +419,7 @@ public struct StudyProgress: Sendable {
             } else {
                 at = position(card)
             }
-            if let at, at < out.count { out[at] = s }
+            if let at, at < count { set(at, s) }
         }
     }
 

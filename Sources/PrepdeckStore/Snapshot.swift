@@ -124,6 +124,20 @@ enum ScheduleRecord {
         w.f64(s.lastReview?.timeIntervalSinceReferenceDate ?? 0)
     }
 
+    /// The `lastReview` of the record at `at` (flag 16 set), in seconds since the reference date.
+    @inline(__always) static func lastReview(_ raw: UnsafeRawBufferPointer, at: Int) -> Double {
+        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt64.self)))
+    }
+
+    /// `CardStatus(schedule, now:)` of a join.bin record at `at` (flag 128: it has a schedule; else `new`),
+    /// `now` in seconds since the reference date, without decoding the schedule.
+    @inline(__always) static func status(_ raw: UnsafeRawBufferPointer, at: Int, now: Double) -> CardStatus {
+        let state = raw[at], flags = raw[at + 1]
+        if flags & 128 == 0 || state == 0 { return .new }
+        if flags & 8 != 0, Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 32, as: UInt64.self))) <= now { return .due }
+        return state == 2 ? .learned : .learning
+    }
+
     /// Whether the record at `at` has a known state.
     static func valid(_ raw: UnsafeRawBufferPointer, at: Int) -> Bool { raw[at] <= 3 }
 

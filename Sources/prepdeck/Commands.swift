@@ -53,10 +53,10 @@ struct ListCommand: ParsableCommand {
             if due { filter.statuses = [.due] }
             let now = ctx.clock.now()
             let catalog = ctx.catalog
-            let schedules = ctx.catalogSchedules
-            // Every status once: the filter reads them and the lines print them. The list is in bank order: no
-            // sort key needs retrievability, so it is not computed.
-            let statuses = schedules.map { CardStatus($0 ?? CardSchedule(), now: now) }
+            let schedules = ctx.schedules
+            // Every status once, from each schedule's state and due date: the filter reads them and the lines
+            // print them. The list is in bank order: no sort key needs retrievability, so it is not computed.
+            let statuses = schedules.statuses(now: now)
             let order = runQuery(catalog: catalog, index: SearchIndex(ctx.catalog, prefetch: false), filter: filter, sort: .bank,
                                  statuses: statuses,
                                  info: { let s = schedules[$0] ?? CardSchedule(); return CardInfo(schedule: s, practiced: s.reps) },

@@ -85,7 +85,7 @@ struct AppContext {
     var progress: StudyProgress
     /// Each catalogue question's schedule, in catalogue order (nil: never reviewed): one look-up a question,
     /// made once, for the commands that go through the whole catalogue.
-    var catalogSchedules: [CardSchedule?]
+    var schedules: CatalogSchedules
     var warnings: [String]
     var clock: any WallClock = SystemClock()
 
@@ -134,27 +134,20 @@ struct AppContext {
         // Each question's schedule, through the join of the catalogue with the snapshot's cards (kept in
         // join.bin while both are the same), and how many logged cards the catalogue lacks (its ids are
         // unique, so the matched ones are as many as the questions with a schedule).
-        var joined = join(catalog, progress, store, kept: kept)
-        // The cards rated since the snapshot, applied in place: the array is taken out of `joined` first so
-        // that it is the only reference and is not copied (5 MB at 100,000 questions).
-        var catalogSchedules = joined.schedules
-        joined.schedules = []
-        progress.applyChanges(to: &catalogSchedules, join: joined.join, position: { catalog.position(of: $0) })
-        var matched = 0
-        for s in catalogSchedules where s != nil { matched += 1 }
-        let unknown = progress.reviewedCount - matched
+        let joined = join(catalog, progress, store, kept: kept)
+        // The cards rated since the snapshot, laid over the kept ones.
+        var schedules = joined.schedules
+        progress.applyChanges(join: joined.join, count: schedules.count, position: { catalog.position(of: $0) }) { schedules[$0] = $1 }
+        let unknown = progress.reviewedCount - schedules.reviewedCount
         if unknown > 0 { warnings.append("reviews.jsonl: \(unknown) card(s) not in the loaded banks (kept, not shown)") }
         // A rating dated after now (a wrong clock, a hand-edited line) is kept, as the log is the truth, but said.
-        let tomorrow = SystemClock().now().addingTimeInterval(86400)
-        var future = 0
-        var latest: Date?
-        for s in catalogSchedules { if let at = s?.lastReview, at > tomorrow { future += 1; latest = max(latest ?? at, at) } }
-        if let latest {
-            warnings.append("reviews.jsonl: \(future) card(s) have a rating dated in the future (the latest \(RFC3339.format(latest))); their schedules count from that date")
+        let future = schedules.reviewed(after: SystemClock().now().addingTimeInterval(86400))
+        if let latest = future.latest {
+            warnings.append("reviews.jsonl: \(future.count) card(s) have a rating dated in the future (the latest \(RFC3339.format(latest))); their schedules count from that date")
         }
         Timing.mark("unknown cards")
         let ctx = AppContext(catalog: catalog, store: store, settings: settings, progress: progress,
-                             catalogSchedules: catalogSchedules, warnings: warnings)
+                             schedules: schedules, warnings: warnings)
         AppContext.keepAlive.append(ctx)
         return ctx
     }
@@ -189,6 +182,9 @@ struct AppContext {
     /// Every loaded context stays referenced until the process exits (see `runReporting`): freeing a large
     /// catalogue object by object at the end of a command costs more than the command.
     nonisolated(unsafe) static var keepAlive: [AppContext] = []
+
+    /// `schedules`, all decoded (made on each call).
+    var catalogSchedules: [CardSchedule?] { schedules.array }
 
     func status(_ id: String, now: Date) -> CardStatus { CardStatus(progress.schedule(id), now: now) }
 }

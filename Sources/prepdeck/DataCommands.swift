@@ -25,10 +25,11 @@ struct StatsCommand: ParsableCommand {
 func computeStats(_ ctx: AppContext) throws -> StatsReport {
     let now = ctx.clock.now()
     let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
+    let schedules = ctx.catalogSchedules
     let input = try ctx.store.statsInput(settings: ctx.settings, scheduler: ctx.progress.scheduler, calendar: calendar,
-                                         knownCards: StatsInput.knownCards(schedules: ctx.catalogSchedules, progress: ctx.progress))
+                                         knownCards: StatsInput.knownCards(schedules: schedules, progress: ctx.progress))
     return StatsReport(catalog: ctx.catalog, progress: ctx.progress, settings: ctx.settings, calendar: calendar,
-                       now: now, input: input, schedules: ctx.catalogSchedules)
+                       now: now, input: input, schedules: schedules)
 }
 
 /// `prepdeck stats` without `--json`.

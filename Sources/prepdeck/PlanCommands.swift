@@ -77,11 +77,12 @@ struct ReadinessCommand: ParsableCommand {
             let timed = Set(answers.items.filter { $0.budgetSeconds != nil }.map(\.card))
             let now = ctx.clock.now()
             let calendar = StudyCalendar(utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
-            var report = ReadinessReport(catalog: ctx.catalog, schedules: ctx.catalogSchedules, scheduler: ctx.progress.scheduler,
+            let schedules = ctx.catalogSchedules
+            var report = ReadinessReport(catalog: ctx.catalog, schedules: schedules, scheduler: ctx.progress.scheduler,
                                          desiredRetention: ctx.settings.desiredRetention, date: date, day: day,
                                          topics: at == nil ? ctx.settings.interviewTopics : [], timed: timed, calendar: calendar, now: now)
             if at == nil {
-                report.addPlan(settings: ctx.settings, questions: ctx.catalog.questions, schedules: ctx.catalogSchedules,
+                report.addPlan(settings: ctx.settings, questions: ctx.catalog.questions, schedules: schedules,
                                progress: ctx.progress, calendar: calendar, now: now)
             }
             if json { printJSON(report.toJSON()); return }

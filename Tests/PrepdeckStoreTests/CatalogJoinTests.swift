@@ -76,28 +76,59 @@ import PrepdeckCore
         #expect(store.readJoin(catalog: 7, table: 9, count: 6, tableCount: 4) == nil)
     }
 
-    /// The schedules kept beside a join are `baseSchedules(join:)`, and with the cards changed since applied
-    /// over them they are what `schedules(join:position:)` gives.
-    /// 20,000 cards: both arrays read back are large enough to have their pages given first (`populateWritable`).
+    /// A schedule of any state, due and last reviewed around `t0` (or not at all), from `rng`.
+    func varied(_ reps: Int, _ rng: inout SnapRNG, around t0: Double) -> CardSchedule {
+        var s = sched(reps)
+        s.state = [CardState.new, .learning, .review, .relearning][rng.below(4)]
+        if rng.below(5) != 0 { s.due = Date(timeIntervalSinceReferenceDate: t0 + Double(rng.below(20) - 10) * 3600) }
+        if rng.below(5) != 0 { s.lastReview = Date(timeIntervalSinceReferenceDate: t0 + Double(rng.below(20) - 10) * 3600) }
+        return s
+    }
+
+    /// The schedules kept beside a join are `baseSchedules(join:)`, and with the cards changed since laid
+    /// over them (as start-up does, the kept ones read in place) or applied to them all decoded, they are what
+    /// `schedules(join:position:)` gives; so are their count, statuses and reviews after a date.
+    /// 20,000 cards: the arrays read back and decoded are large enough to have their pages given first
+    /// (`populateWritable`).
     @Test(arguments: [80, 20_000]) func keptSchedulesAreTheTablesThroughTheJoin(cards: Int) throws {
         let store = try DataStore(root: tempDir("join-s"))
         var rng = SnapRNG(state: 13)
+        let t0 = 800_000_000.0
         let names = (0..<cards).map { "c\($0)" }
-        let table = CardTable(names: names, schedules: names.indices.map { sched($0) }, firsts: names.map { _ in nil })
+        let table = CardTable(names: names, schedules: names.indices.map { varied($0, &rng, around: t0) }, firsts: names.map { _ in nil })
         var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
-        for n in names where rng.below(5) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : sched(500), nil) }
+        for n in names where rng.below(5) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : varied(500, &rng, around: t0), nil) }
+        for k in 0..<3 { overrides["x\(k)"] = (varied(600, &rng, around: t0), nil) } // rated since, not in the table
         let progress = StudyProgress(settings: Settings(), table: table, overrides: overrides, source: nil)
-        let ids = names.filter { _ in rng.below(3) != 0 } + ["x1", "x2"]
+        let ids = names.filter { _ in rng.below(3) != 0 } + ["x1", "x2", "x9"]
         let join = progress.baseJoin(ids)
         let base = progress.baseSchedules(join: join)
         #expect(base == ids.map { id in table.index(of: id).map(table.schedule) })
         #expect(store.writeJoin(DataStore.KeptJoin(join: join, schedules: base), catalog: 1, table: 2))
         let kept = try #require(store.readJoin(catalog: 1, table: 2, count: ids.count, tableCount: names.count))
+        #expect(kept.schedules.array == base && kept.schedules.reviewedCount == base.count { $0 != nil })
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        var applied = kept.schedules
+        let expected = progress.schedules(join: join, position: { position[$0] })
+        #expect(expected == ids.map { progress.reviewedSchedule($0) })
+        #expect(expected != base)
+        var laid = kept.schedules
+        progress.applyChanges(join: kept.join, count: laid.count, position: { position[$0] }) { laid[$0] = $1 }
+        var applied = kept.schedules.array
         progress.applyChanges(to: &applied, join: kept.join, position: { position[$0] })
-        #expect(applied == progress.schedules(join: join, position: { position[$0] }))
-        #expect(progress.schedules(join: join, position: { position[$0] }) == ids.map { progress.reviewedSchedule($0) })
+        #expect(applied == expected && laid.array == expected && laid.count == expected.count)
+        #expect((0..<laid.count).allSatisfy { laid[$0] == expected[$0] })
+        #expect(laid.reviewedCount == expected.count { $0 != nil })
+        for hours in [-11.0, -3, 0, 0.5, 4, 11] {
+            let now = Date(timeIntervalSinceReferenceDate: t0 + hours * 3600)
+            let statuses = expected.map { CardStatus($0 ?? CardSchedule(), now: now) }
+            #expect(laid.statuses(now: now) == statuses && kept.schedules.statuses(now: now) == base.map { CardStatus($0 ?? CardSchedule(), now: now) })
+            #expect(CatalogSchedules(expected).statuses(now: now) == statuses)
+            let after = expected.compactMap { $0?.lastReview }.filter { $0 > now }
+            for s in [laid, CatalogSchedules(expected)] {
+                let got = s.reviewed(after: now)
+                #expect(got.count == after.count && got.latest == after.max(), "\(hours) h")
+            }
+        }
     }
 
     /// Giving a buffer its pages changes none of its bytes, whatever its alignment and length.
