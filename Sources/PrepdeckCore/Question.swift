@@ -227,65 +227,120 @@ extension String {
     }
 }
 
-/// The facets of a list of questions in flat arrays: what queries, counts and filters read, without the
+/// Fixed-width integers one after the other: copied from an array, or read in place (any alignment,
+/// little-endian) from memory that `owner` keeps, such as a mapped cache file, so that a column of 100,000
+/// values costs no copy and no page of its own.
+@frozen public struct Column<Element: FixedWidthInteger>: RandomAccessCollection, @unchecked Sendable {
+    @usableFromInline let base: UnsafeRawPointer?
+    public let count: Int
+    @usableFromInline let owner: AnyObject?
+
+    public init(_ values: [Element]) {
+        let storage = ColumnStorage(values)
+        base = UnsafeRawPointer(storage.bytes.baseAddress); count = values.count; owner = storage
+    }
+
+    /// The `count` values at `bytes`, which stay readable while `owner` lives.
+    public init(unsafeBytesAt bytes: UnsafeRawPointer, count: Int, owner: AnyObject) {
+        base = bytes; self.count = count; self.owner = owner
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+
+    @inlinable @inline(__always) public subscript(i: Int) -> Element {
+        precondition(i >= 0 && i < count, "Column index out of range")
+        return Element(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: i &* MemoryLayout<Element>.size, as: Element.self))
+    }
+}
+
+/// A column's own copy of its values.
+final class ColumnStorage: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+    init<T: FixedWidthInteger>(_ values: [T]) {
+        bytes = .allocate(byteCount: values.count * MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
+        values.withUnsafeBytes { src in
+            bytes.copyMemory(from: src)
+            #if _endian(big)
+            let out = bytes.bindMemory(to: T.self)
+            for k in out.indices { out[k] = out[k].littleEndian }
+            #endif
+        }
+    }
+    deinit { bytes.deallocate() }
+}
+
+/// The facets of a list of questions in flat columns: what queries, counts and filters read, without the
 /// questions. Topics are interned: question `k`'s are `topicNames[topicIDs[topicStarts[k]..<topicStarts[k + 1]]]`.
 public struct QuestionColumns: Sendable {
     /// `Difficulty.allCases` and `Kind.allCases` positions.
-    public private(set) var difficulty: [UInt8]
-    public private(set) var kind: [UInt8]
-    public private(set) var topicNames: [String]
-    public private(set) var topicStarts: [Int32]
-    public private(set) var topicIDs: [UInt32]
+    public let difficulty: Column<UInt8>
+    public let kind: Column<UInt8>
+    public let topicNames: [String]
+    public let topicStarts: Column<Int32>
+    public let topicIDs: Column<UInt32>
 
-    public init(difficulty: [UInt8], kind: [UInt8], topicNames: [String], topicStarts: [Int32], topicIDs: [UInt32]) {
+    public init(difficulty: Column<UInt8>, kind: Column<UInt8>, topicNames: [String], topicStarts: Column<Int32>, topicIDs: Column<UInt32>) {
         precondition(difficulty.count == kind.count && topicStarts.count == kind.count + 1)
         self.difficulty = difficulty; self.kind = kind; self.topicNames = topicNames; self.topicStarts = topicStarts; self.topicIDs = topicIDs
     }
 
+    public init(difficulty: [UInt8], kind: [UInt8], topicNames: [String], topicStarts: [Int32], topicIDs: [UInt32]) {
+        self.init(difficulty: Column(difficulty), kind: Column(kind), topicNames: topicNames, topicStarts: Column(topicStarts), topicIDs: Column(topicIDs))
+    }
+
     public init(_ questions: [Question]) {
-        self.init(difficulty: [], kind: [], topicNames: [], topicStarts: [0], topicIDs: [])
-        var ids: [String: UInt32] = [:]
-        append(questions, ids: &ids)
+        var b = Builder()
+        b.append(questions)
+        self = b.columns
     }
 
     static let difficulties = Difficulty.allCases, kinds = Kind.allCases
 
-    private mutating func append(_ questions: [Question], ids: inout [String: UInt32]) {
-        difficulty.reserveCapacity(difficulty.count + questions.count)
-        kind.reserveCapacity(kind.count + questions.count)
-        for q in questions {
-            difficulty.append(UInt8(QuestionColumns.difficulties.firstIndex(of: q.difficulty)!))
-            kind.append(UInt8(QuestionColumns.kinds.firstIndex(of: q.kind)!))
-            for t in q.topics { topicIDs.append(intern(t, &ids)) }
-            topicStarts.append(Int32(topicIDs.count))
+    /// Columns being made, one list of questions or of columns after the other (topics interned again).
+    private struct Builder {
+        var difficulty: [UInt8] = [], kind: [UInt8] = [], topicNames: [String] = [], topicStarts: [Int32] = [0], topicIDs: [UInt32] = []
+        var ids: [String: UInt32] = [:]
+
+        mutating func append(_ questions: [Question]) {
+            difficulty.reserveCapacity(difficulty.count + questions.count)
+            kind.reserveCapacity(kind.count + questions.count)
+            for q in questions {
+                difficulty.append(UInt8(QuestionColumns.difficulties.firstIndex(of: q.difficulty)!))
+                kind.append(UInt8(QuestionColumns.kinds.firstIndex(of: q.kind)!))
+                for t in q.topics { topicIDs.append(intern(t)) }
+                topicStarts.append(Int32(topicIDs.count))
+            }
         }
-    }
 
-    private mutating func intern(_ t: String, _ ids: inout [String: UInt32]) -> UInt32 {
-        if let k = ids[t] { return k }
-        let k = UInt32(topicNames.count)
-        topicNames.append(t)
-        ids[t] = k
-        return k
-    }
+        mutating func append(_ other: QuestionColumns) {
+            difficulty += other.difficulty
+            kind += other.kind
+            let map = other.topicNames.map { intern($0) }
+            for k in 0..<other.count {
+                for j in Int(other.topicStarts[k])..<Int(other.topicStarts[k + 1]) { topicIDs.append(map[Int(other.topicIDs[j])]) }
+                topicStarts.append(Int32(topicIDs.count))
+            }
+        }
 
-    /// Columns one after the other (topics interned again).
-    mutating func append(_ other: QuestionColumns, ids: inout [String: UInt32]) {
-        difficulty += other.difficulty
-        kind += other.kind
-        let map = other.topicNames.map { intern($0, &ids) }
-        for k in 0..<other.count {
-            for j in Int(other.topicStarts[k])..<Int(other.topicStarts[k + 1]) { topicIDs.append(map[Int(other.topicIDs[j])]) }
-            topicStarts.append(Int32(topicIDs.count))
+        private mutating func intern(_ t: String) -> UInt32 {
+            if let k = ids[t] { return k }
+            let k = UInt32(topicNames.count)
+            topicNames.append(t)
+            ids[t] = k
+            return k
+        }
+
+        var columns: QuestionColumns {
+            QuestionColumns(difficulty: difficulty, kind: kind, topicNames: topicNames, topicStarts: topicStarts, topicIDs: topicIDs)
         }
     }
 
     static func merged(_ parts: [QuestionColumns]) -> QuestionColumns {
         if parts.count == 1 { return parts[0] }
-        var out = QuestionColumns(difficulty: [], kind: [], topicNames: [], topicStarts: [0], topicIDs: [])
-        var ids: [String: UInt32] = [:]
-        for p in parts { out.append(p, ids: &ids) }
-        return out
+        var b = Builder()
+        for p in parts { b.append(p) }
+        return b.columns
     }
 
     public var count: Int { kind.count }

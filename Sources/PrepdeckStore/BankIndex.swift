@@ -37,8 +37,12 @@ struct FileStamp: Equatable {
 
 enum BankIndexFormat {
     static let magic: [UInt8] = Array("PDBKIDX1".utf8)
-    /// 2: the checksums are `FastHash.wide` (`SnapshotCodec.checksum`).
-    static let version: UInt32 = 2
+    /// 2: the checksums are `FastHash.wide` (`SnapshotCodec.checksum`). 3: the questions' facets are
+    /// columns ahead of their records, each record has a fixed part ahead of its id and title.
+    static let version: UInt32 = 3
+    /// A record's fixed part: id length, title length, key points, follow-ups, time limit, line, column
+    /// (u32 each), the question's byte range in the bank file (two i64) and the hash of those bytes (u64).
+    static let recordHeader = 52
     static let contentSeed: UInt64 = 0xBA_4C_1D_E7
     static let questionSeed: UInt64 = 0x0B_1E_C7
     static let sectionSeed: UInt64 = 0x5E_C7_10
@@ -171,15 +175,23 @@ enum BankIndex {
         meta.string(bank.deck.title)
         meta.u32(UInt32(topics.count))
         for t in topics { meta.string(t) }
-        meta.u32(UInt32(bank.questions.count))
+        let n = bank.questions.count
+        meta.u32(UInt32(n))
+        // The columns (where each record starts, difficulties, kinds, where each one's topics start, the
+        // topics), then the records: a fixed part (`BankIndexFormat.recordHeader`), the id's bytes, the title's.
+        let topicTotal = bank.questions.reduce(0) { $0 + $1.topics.count }
+        var at = meta.bytes.count + 4 * n + 2 * n + 4 * (n + 1) + 4 * topicTotal
+        for q in bank.questions { meta.u32(UInt32(at)); at += BankIndexFormat.recordHeader + q.id.utf8.count + q.title.utf8.count }
+        for q in bank.questions { meta.bytes.append(UInt8(BankIndexFormat.difficulties.firstIndex(of: q.difficulty)!)) }
+        for q in bank.questions { meta.bytes.append(UInt8(BankIndexFormat.kinds.firstIndex(of: q.kind)!)) }
+        var topicStart = 0
+        meta.u32(0)
+        for q in bank.questions { topicStart += q.topics.count; meta.u32(UInt32(topicStart)) }
+        for q in bank.questions { for t in q.topics { meta.u32(UInt32(topicIDs[t]!)) } }
         for (k, q) in bank.questions.enumerated() {
             let r = ranges[k]
-            meta.string(q.id)
-            meta.string(q.title)
-            meta.bytes.append(UInt8(BankIndexFormat.difficulties.firstIndex(of: q.difficulty)!))
-            meta.bytes.append(UInt8(BankIndexFormat.kinds.firstIndex(of: q.kind)!))
-            meta.u32(UInt32(q.topics.count))
-            for t in q.topics { meta.u32(UInt32(topicIDs[t]!)) }
+            meta.u32(UInt32(q.id.utf8.count))
+            meta.u32(UInt32(q.title.utf8.count))
             meta.u32(UInt32(q.keyPoints.count))
             meta.u32(UInt32(q.followUps.count))
             meta.u32(UInt32(q.timeLimitMinutes ?? 0))
@@ -188,7 +200,10 @@ enum BankIndex {
             meta.int(r.lowerBound)
             meta.int(r.upperBound)
             meta.u64(FastHash.hash(UnsafeBufferPointer(rebasing: file[r]), seed: BankIndexFormat.questionSeed))
+            meta.bytes.append(contentsOf: q.id.utf8)
+            meta.bytes.append(contentsOf: q.title.utf8)
         }
+        precondition(meta.bytes.count == at)
 
         let texts = SearchTexts(bank.questions)
         var search = ByteWriter()
@@ -287,31 +302,36 @@ enum BankIndex {
         for _ in 0..<topicCount { topics.append(r.string(maxLength: 4096)) }
         let n = Int(r.u32())
         guard !r.failed, n == h.count else { return nil }
-        var offsets: [UInt32] = [], difficulty: [UInt8] = [], kind: [UInt8] = [], topicStarts: [Int32] = [0], topicIDs: [UInt32] = []
-        offsets.reserveCapacity(n); difficulty.reserveCapacity(n); kind.reserveCapacity(n); topicStarts.reserveCapacity(n + 1)
-        topicIDs.reserveCapacity(n * 3)
-        let kinds = BankIndexFormat.kinds.count, difficulties = BankIndexFormat.difficulties.count
-        // Every record is checked here, so that making a question later cannot fail.
-        for _ in 0..<n {
-            offsets.append(UInt32(r.at))
-            guard r.skipString(maxLength: 4096), r.skipString(maxLength: 1 << 16), let dk = r.take(2) else { return nil }
-            let d = meta[dk], k = meta[dk + 1]
-            guard d < difficulties, k < kinds else { return nil }
-            difficulty.append(d); kind.append(k)
-            let tc = Int(r.u32())
-            guard tc <= 64 else { return nil }
-            for _ in 0..<tc {
-                let t = r.u32()
-                guard t < topicCount else { return nil }
-                topicIDs.append(t)
-            }
-            topicStarts.append(Int32(topicIDs.count))
-            guard r.take(20) != nil else { return nil } // key points, follow-ups, time limit, line, column
-            let start = r.int(), end = r.int()
-            _ = r.u64()
-            guard !r.failed, start < end, UInt64(end) <= h.stamp.size else { return nil }
+        // The columns, read in place from the mapped file (`owner`); every value and record is checked here,
+        // so that making a question later cannot fail. Each record's start is in the offsets column, so the records are checked independently
+        // of each other (no chain of loads from one record's lengths to the next one's start).
+        guard let offsetsAt = r.take(4 * n), let difficultyAt = r.take(n), let kindAt = r.take(n),
+              let startsAt = r.take(4 * (n + 1)) else { return nil }
+        @inline(__always) func u32(_ a: Int) -> Int { Int(UInt32(littleEndian: meta.loadUnaligned(fromByteOffset: a, as: UInt32.self))) }
+        @inline(__always) func i64(_ a: Int) -> Int64 { Int64(littleEndian: meta.loadUnaligned(fromByteOffset: a, as: Int64.self)) }
+        let topicTotal = u32(startsAt + 4 * n)
+        guard topicTotal <= 64 * n, let topicsAt = r.take(4 * topicTotal) else { return nil }
+        func column<T: FixedWidthInteger>(_ at: Int, _ count: Int, _: T.Type) -> Column<T> {
+            Column(unsafeBytesAt: meta.baseAddress! + at, count: count, owner: owner)
         }
-        guard !r.failed, r.at == meta.count else { return nil }
+        let offsets = column(offsetsAt, n, UInt32.self), topicStarts = column(startsAt, n + 1, Int32.self)
+        let topicIDs = column(topicsAt, topicTotal, UInt32.self)
+        let difficulty = column(difficultyAt, n, UInt8.self), kind = column(kindAt, n, UInt8.self)
+        let kinds = UInt8(BankIndexFormat.kinds.count), difficulties = UInt8(BankIndexFormat.difficulties.count)
+        guard difficulty.allSatisfy({ $0 < difficulties }), kind.allSatisfy({ $0 < kinds }),
+              topicIDs.allSatisfy({ Int($0) < topicCount }), topicStarts[0] == 0, Int(topicStarts[n]) == topicTotal else { return nil }
+        for q in 0..<n where !(topicStarts[q] <= topicStarts[q + 1] && topicStarts[q + 1] - topicStarts[q] <= 64) { return nil }
+        let end = meta.count, size = h.stamp.size, fixed = BankIndexFormat.recordHeader
+        guard n == 0 ? r.at == end : Int(offsets[0]) == r.at else { return nil }
+        for q in 0..<n {
+            let at = Int(offsets[q])
+            guard at <= end - fixed else { return nil }
+            let idLength = u32(at), titleLength = u32(at + 4)
+            let start = i64(at + 28), stop = i64(at + 36) // after key points, follow-ups, time limit, line, column
+            let next = q + 1 < n ? Int(offsets[q + 1]) : end
+            guard idLength <= 4096, titleLength <= 1 << 16, at + fixed + idLength + titleLength == next,
+                  start >= 0, start < stop, UInt64(stop) <= size else { return nil }
+        }
         let records = BankIndexRecords(meta: meta, owner: owner, offsets: offsets,
                                        columns: QuestionColumns(difficulty: difficulty, kind: kind, topicNames: topics,
                                                                 topicStarts: topicStarts, topicIDs: topicIDs),
@@ -369,12 +389,12 @@ func populateWritable(_ start: UnsafeMutableRawPointer?, _ count: Int) {
 final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable {
     let meta: UnsafeRawBufferPointer
     let owner: AnyObject
-    let offsets: [UInt32]
+    let offsets: Column<UInt32>
     let columns: QuestionColumns
     let loader: BankFileTexts
     let source: String
 
-    init(meta: UnsafeRawBufferPointer, owner: AnyObject, offsets: [UInt32], columns: QuestionColumns,
+    init(meta: UnsafeRawBufferPointer, owner: AnyObject, offsets: Column<UInt32>, columns: QuestionColumns,
          loader: BankFileTexts, source: String) {
         self.meta = meta; self.owner = owner; self.offsets = offsets; self.columns = columns
         self.loader = loader; self.source = source
@@ -384,30 +404,27 @@ final class BankIndexRecords: QuestionRecords, PackedNames, @unchecked Sendable 
     var packedIDs: (any PackedNames)? { self }
 
     @inline(__always) private func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: meta.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
-    @inline(__always) private func string(_ at: Int) -> (UnsafeRawBufferPointer, next: Int) {
-        let n = u32(at)
-        return (UnsafeRawBufferPointer(rebasing: meta[(at + 4)..<(at + 4 + n)]), at + 4 + n)
-    }
 
-    func bytes(_ k: Int) -> UnsafeRawBufferPointer { string(Int(offsets[k])).0 }
-    func idBytes(_ k: Int) -> UnsafeRawBufferPointer { bytes(k) }
-    func titleBytes(_ k: Int) -> UnsafeRawBufferPointer { string(string(Int(offsets[k])).next).0 }
+    func bytes(_ k: Int) -> UnsafeRawBufferPointer { idBytes(k) }
+    func idBytes(_ k: Int) -> UnsafeRawBufferPointer {
+        let at = Int(offsets[k]) + BankIndexFormat.recordHeader
+        return UnsafeRawBufferPointer(rebasing: meta[at..<(at + u32(Int(offsets[k])))])
+    }
+    func titleBytes(_ k: Int) -> UnsafeRawBufferPointer {
+        let o = Int(offsets[k]), at = o + BankIndexFormat.recordHeader + u32(o)
+        return UnsafeRawBufferPointer(rebasing: meta[at..<(at + u32(o + 4))])
+    }
     func id(_ k: Int) -> String { String(decoding: idBytes(k), as: UTF8.self) }
     func title(_ k: Int) -> String { String(decoding: titleBytes(k), as: UTF8.self) }
 
     func question(_ k: Int) -> Question {
-        let (idBytes, afterID) = string(Int(offsets[k]))
-        let (titleBytes, afterTitle) = string(afterID)
-        var at = afterTitle + 2
-        let tc = u32(at)
-        at += 4 + tc * 4
-        let keyPoints = u32(at), followUps = u32(at + 4), limit = u32(at + 8), line = u32(at + 12), column = u32(at + 16)
-        at += 20
-        let start = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at, as: Int64.self)))
-        let end = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 8, as: Int64.self)))
-        let hash = UInt64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self))
+        let at = Int(offsets[k])
+        let keyPoints = u32(at + 8), followUps = u32(at + 12), limit = u32(at + 16), line = u32(at + 20), column = u32(at + 24)
+        let start = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 28, as: Int64.self)))
+        let end = Int(Int64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 36, as: Int64.self)))
+        let hash = UInt64(littleEndian: meta.loadUnaligned(fromByteOffset: at + 44, as: UInt64.self))
         return Question(
-            id: String(decoding: idBytes, as: UTF8.self), title: String(decoding: titleBytes, as: UTF8.self),
+            id: id(k), title: title(k),
             difficulty: columns.difficulty(k), kind: columns.kind(k), topics: columns.topics(k),
             timeLimitMinutes: limit == 0 ? nil : limit,
             source: SourceLocation(file: source, position: SourcePosition(line: line, column: column)),
@@ -505,3 +522,4 @@ let mapPopulate = MAP_POPULATE
 #else
 let mapPopulate: Int32 = 0
 #endif
+

@@ -160,6 +160,61 @@ func setMtime(_ path: String, _ sec: Int, _ nsec: Int) {
         #expect(try load(cache, file).1 == .index)
     }
 
+    /// An index whose checksums are right but whose columns or records are not what this version writes (a
+    /// value out of range, records that do not tile their section, a byte range beyond the file) is rebuilt,
+    /// never read: making a question from it could not fail later.
+    @Test func anIndexWithValidChecksumsButWrongRecordsIsRebuilt() throws {
+        let dir = tempDir("index-forged")
+        let file = dir + "/bank.json"
+        try writeFile(file, indexTestBank(9))
+        let cache = BankIndexCache(directory: dir + "/bank-index", writable: true)
+        let (decoded, _) = try load(cache, file)
+        let path = BankIndex.path(forBank: file, in: cache.directory)
+        let good = try #require(try FileIO.read(path))
+        let h = try #require(BankIndex.decodeHeader(good))
+        let meta = Array(good[h.metaAt..<(h.metaAt + h.metaLength)])
+        // Where the columns are: after the bank path, the deck, the topics and the count.
+        let r = meta.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            _ = r.string(); _ = r.string(); _ = r.string()
+            for _ in 0..<Int(r.u32()) { _ = r.string() }
+            _ = r.u32()
+            return r.at
+        }
+        let n = 9, offsetsAt = r, difficultyAt = r + 4 * n, kindAt = difficultyAt + n, startsAt = kindAt + n, topicsAt = startsAt + 4 * (n + 1)
+        func u32(_ m: [UInt8], _ at: Int) -> UInt32 { m.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt32.self) } }
+        func put(_ m: inout [UInt8], _ at: Int, _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { m.replaceSubrange(at..<(at + 4), with: $0) } }
+        func put64(_ m: inout [UInt8], _ at: Int, _ v: Int64) { withUnsafeBytes(of: v.littleEndian) { m.replaceSubrange(at..<(at + 8), with: $0) } }
+        let record = { (q: Int) in Int(u32(meta, offsetsAt + 4 * q)) }
+        let cases: [(String, (inout [UInt8]) -> Void)] = [
+            ("difficulty 3", { $0[difficultyAt + 4] = 3 }),
+            ("kind 5", { $0[kindAt] = 5 }),
+            ("a topic beyond the topics", { put(&$0, topicsAt + 4, 99) }),
+            ("topic starts going back", { put(&$0, startsAt + 4 * 3, u32(meta, startsAt + 4 * 2) &- 1) }),
+            ("the first record not where the records start", { put(&$0, offsetsAt, u32(meta, offsetsAt) + 1) }),
+            ("an id one byte longer", { put(&$0, record(4), u32(meta, record(4)) + 1) }),
+            ("a title past the section", { put(&$0, record(8) + 4, 1 << 15) }),
+            ("a range beyond the file", { put64(&$0, record(2) + 36, Int64(decoded.questions.count) << 40) }),
+            ("an empty range", { put64(&$0, record(3) + 36, 0) }),
+        ]
+        for (what, change) in cases {
+            var forged = meta
+            change(&forged)
+            #expect(forged != meta, "\(what)")
+            var header = h
+            header.metaChecksum = SnapshotCodec.checksum(forged[...])
+            try Data(BankIndex.encodeHeader(header) + forged + good[(h.metaAt + h.metaLength)...]).write(to: URL(fileURLWithPath: path))
+            let (bank, outcome) = try load(cache, file)
+            #expect(outcome == .built, "\(what)")
+            #expect(bank == decoded, "\(what)")
+        }
+        // The same rewriting with nothing changed is read as it is (the forging above is what is refused).
+        var header = h
+        header.metaChecksum = SnapshotCodec.checksum(meta[...])
+        try Data(BankIndex.encodeHeader(header) + meta + good[(h.metaAt + h.metaLength)...]).write(to: URL(fileURLWithPath: path))
+        #expect(try load(cache, file).1 == .index)
+    }
+
     @Test func aDamagedForeignOrStaleIndexIsNeverTrusted() throws {
         let dir = tempDir("index")
         let file = dir + "/bank.json", other = dir + "/other.json"
