@@ -758,8 +758,10 @@ public struct StatsReport: Sendable, Equatable {
             r = r.isFinite ? min(1, max(0, r)) : 0
             let learned = s.state == .review ? 1 : 0
             let first = Int(columns.topicStarts[i]), end = Int(columns.topicStarts[i + 1])
-            for k in first..<end where !columns.topicIDs[first..<k].contains(columns.topicIDs[k]) {
-                let t = Int(columns.topicIDs[k])
+            let ids = columns.topicIDs
+            for k in first..<end {
+                let t = Int(ids[k])
+                if (first..<k).contains(where: { Int(ids[$0]) == t }) { continue } // a topic listed twice counts once
                 var x = topicIndex[t]
                 if x < 0 {
                     x = perTopic.count

@@ -208,6 +208,15 @@ import Testing
         #expect(alpha.cards == 2 && alpha.learned == 1 && abs(alpha.mastery - 0.45) < 1e-9)
     }
 
+    /// A question that lists a topic twice counts once in that topic's mastery.
+    @Test func aTopicListedTwiceCountsOnce() throws {
+        let cat = catalog([q("d1", ["alpha", "beta", "alpha"]), q("d2", ["beta", "beta"]), q("d3", ["alpha"])])
+        let p = StudyProgress(settings: settings, schedules: [:], firstReviews: [:], source: nil)
+        let rep = StatsReport(catalog: cat, progress: p, settings: settings, calendar: calendar, now: at("2026-11-29T10:00:00Z"), events: StatsEvents())
+        #expect(rep.topics.map(\.topic).sorted() == ["alpha", "beta"])
+        #expect(rep.topics.first { $0.topic == "alpha" }?.cards == 2 && rep.topics.first { $0.topic == "beta" }?.cards == 2)
+    }
+
     @Test func jsonHasExactlyTheSpecifiedKeys() throws {
         let json = report(log).toJSON()
         let node = try JSONParser.parse(JSONWriter.write(json))
