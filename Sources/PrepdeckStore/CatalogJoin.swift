@@ -190,6 +190,21 @@ public struct CatalogSchedules: @unchecked Sendable, Equatable {
         return (n, n > 0 ? Date(timeIntervalSinceReferenceDate: latest) : nil)
     }
 
+    /// The same schedules with the kept ones decoded once: `array` then copies nothing while nothing is
+    /// laid over them.
+    public func decodedInFull() -> CatalogSchedules {
+        guard file != nil else { return self }
+        // Those laid over them become part of the decoded ones.
+        var latest = baseLatest
+        for case let (_, s?) in changes { if let at = s.lastReview { latest = max(latest, at.timeIntervalSinceReferenceDate) } }
+        return CatalogSchedules(decoded: array, reviewed: reviewedCount, latest: latest)
+    }
+
+    private init(decoded: [CardSchedule?], reviewed: Int, latest: Double) {
+        self.decoded = decoded; file = nil; recordsAt = 0; count = decoded.count
+        reviewedCount = reviewed; baseLatest = latest
+    }
+
     /// All of them, decoded.
     public var array: [CardSchedule?] {
         var out: [CardSchedule?]

@@ -106,7 +106,9 @@ struct AppContext {
         return paths
     }
 
-    static func load(_ g: GlobalOptions, access: DataStore.Access) throws -> AppContext {
+    /// `decodedSchedules`: for a command that reads every schedule (`catalogSchedules`), they are decoded
+    /// while the banks load, as the kept join is read, instead of after.
+    static func load(_ g: GlobalOptions, access: DataStore.Access, decodedSchedules: Bool = false) throws -> AppContext {
         // A file-size limit (ulimit -f) makes a write fail with EFBIG, handled like a full disk, instead of
         // killing the process mid-line.
         signal(SIGXFSZ, SIG_IGN)
@@ -126,7 +128,8 @@ struct AppContext {
         let loaded = try store.loadProgress(settings: settings)
         let progress = loaded.progress
         // The kept join is read while the banks load (it names the catalogue it was made for, checked below).
-        let kept = progress.baseIdentity.flatMap { store.readJoin(table: $0, tableCount: progress.baseCount) }
+        var kept = progress.baseIdentity.flatMap { store.readJoin(table: $0, tableCount: progress.baseCount) }
+        if decodedSchedules, let k = kept { kept?.schedules = k.schedules.decodedInFull() }
         Timing.mark("load progress, read join.bin")
         let catalog = try banks.wait()
         Timing.mark("load banks (in parallel)")

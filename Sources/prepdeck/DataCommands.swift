@@ -10,7 +10,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ctx = try AppContext.load(global, access: .read)
+            let ctx = try AppContext.load(global, access: .read, decodedSchedules: true)
             for w in ctx.warnings { warn(w) }
             let report = try computeStats(ctx)
             if json { printJSON(report.toJSON()); return }

@@ -65,7 +65,7 @@ struct ReadinessCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ctx = try AppContext.load(global, access: .read)
+            let ctx = try AppContext.load(global, access: .read, decodedSchedules: true)
             for w in ctx.warnings { warn(w) }
             guard let date = at ?? ctx.settings.interviewDate, let day = RFC3339.parseDay(date) else {
                 throw CLIError("no interview date: set one with prepdeck plan --interview YYYY-MM-DD (or pass --at YYYY-MM-DD)", code: 64)

@@ -21,7 +21,7 @@ func launchTUI(_ g: GlobalOptions, start: StartScreen, practice: PracticeLaunch?
     guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
         throw CLIError("the full-screen app needs a terminal; use `prepdeck list`, `show` or `stats` in scripts", code: 64)
     }
-    let ctx = try AppContext.load(g, access: .write)
+    let ctx = try AppContext.load(g, access: .write, decodedSchedules: true)
     if case let .cram(topics) = start { try requireKnownTopics(topics, in: ctx.catalog) }
     let env = ProcessInfo.processInfo.environment
     let noColor = !(env["NO_COLOR"] ?? "").isEmpty

@@ -98,7 +98,11 @@ import PrepdeckCore
         let table = CardTable(names: names, schedules: names.indices.map { varied($0, &rng, around: t0) }, firsts: names.map { _ in nil })
         var overrides: [String: (schedule: CardSchedule?, first: Date?)] = [:]
         for n in names where rng.below(5) == 0 { overrides[n] = (rng.below(2) == 0 ? nil : varied(500, &rng, around: t0), nil) }
-        for k in 0..<3 { overrides["x\(k)"] = (varied(600, &rng, around: t0), nil) } // rated since, not in the table
+        for k in 0..<3 { // rated since, not in the table, the latest of all
+            var s = varied(600, &rng, around: t0)
+            s.lastReview = Date(timeIntervalSinceReferenceDate: t0 + 12 * 3600 + Double(k))
+            overrides["x\(k)"] = (s, nil)
+        }
         let progress = StudyProgress(settings: Settings(), table: table, overrides: overrides, source: nil)
         let ids = names.filter { _ in rng.below(3) != 0 } + ["x1", "x2", "x9"]
         let join = progress.baseJoin(ids)
@@ -113,18 +117,23 @@ import PrepdeckCore
         #expect(expected != base)
         var laid = kept.schedules
         progress.applyChanges(join: kept.join, count: laid.count, position: { position[$0] }) { laid[$0] = $1 }
+        // Decoded in full first (for the commands that read every schedule), then laid over: the same.
+        var full = kept.schedules.decodedInFull()
+        progress.applyChanges(join: kept.join, count: full.count, position: { position[$0] }) { full[$0] = $1 }
+        #expect(full.array == expected && full.reviewedCount == laid.reviewedCount)
         var applied = kept.schedules.array
         progress.applyChanges(to: &applied, join: kept.join, position: { position[$0] })
         #expect(applied == expected && laid.array == expected && laid.count == expected.count)
         #expect((0..<laid.count).allSatisfy { laid[$0] == expected[$0] })
         #expect(laid.reviewedCount == expected.count { $0 != nil })
-        for hours in [-11.0, -3, 0, 0.5, 4, 11] {
+        for hours in [-11.0, -3, 0, 0.5, 4, 11, 12] {
             let now = Date(timeIntervalSinceReferenceDate: t0 + hours * 3600)
             let statuses = expected.map { CardStatus($0 ?? CardSchedule(), now: now) }
             #expect(laid.statuses(now: now) == statuses && kept.schedules.statuses(now: now) == base.map { CardStatus($0 ?? CardSchedule(), now: now) })
             #expect(CatalogSchedules(expected).statuses(now: now) == statuses)
             let after = expected.compactMap { $0?.lastReview }.filter { $0 > now }
-            for s in [laid, CatalogSchedules(expected)] {
+            #expect(full.statuses(now: now) == statuses && laid.decodedInFull().statuses(now: now) == statuses)
+            for s in [laid, CatalogSchedules(expected), full, laid.decodedInFull()] {
                 let got = s.reviewed(after: now)
                 #expect(got.count == after.count && got.latest == after.max(), "\(hours) h")
             }
