@@ -16,9 +16,15 @@ public enum CardStatus: String, Sendable, CaseIterable {
     }
 
     public init(_ s: CardSchedule, now: Date) {
-        if s.state == .new { self = .new }
-        else if s.isDue(at: now) { self = .due }
-        else if s.state == .review { self = .learned }
+        self.init(state: s.state, due: s.due?.timeIntervalSinceReferenceDate, now: now.timeIntervalSinceReferenceDate)
+    }
+
+    /// The status of a schedule in `state`, due at `due` (nil: no due date), at `now` (both in seconds since
+    /// the reference date): for a schedule read from a cache's bytes without making it.
+    @inlinable public init(state: CardState, due: Double?, now: Double) {
+        if state == .new { self = .new }
+        else if let due, due <= now { self = .due } // CardSchedule.isDue
+        else if state == .review { self = .learned }
         else { self = .learning }
     }
 }

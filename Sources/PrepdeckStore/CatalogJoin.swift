@@ -140,7 +140,7 @@ public struct CatalogSchedules: @unchecked Sendable, Equatable {
 
     @inline(__always) private func base(_ k: Int) -> CardSchedule? {
         guard let (b, r) = record(k) else { return decoded[k] }
-        return b[r + 1] & 128 != 0 ? ScheduleRecord.read(b, at: r) : nil
+        return ScheduleRecord.optional(b, at: r)
     }
 
     public subscript(k: Int) -> CardSchedule? {
@@ -212,10 +212,7 @@ public struct CatalogSchedules: @unchecked Sendable, Equatable {
             let b = file.raw, at = recordsAt
             out = [CardSchedule?](unsafeUninitializedCapacity: count) { o, made in
                 populateWritable(o.baseAddress, count * MemoryLayout<CardSchedule?>.stride)
-                for k in 0..<count {
-                    let r = at + ScheduleRecord.size * k
-                    (o.baseAddress! + k).initialize(to: b[r + 1] & 128 != 0 ? ScheduleRecord.read(b, at: r) : nil)
-                }
+                for k in 0..<count { (o.baseAddress! + k).initialize(to: ScheduleRecord.optional(b, at: at + ScheduleRecord.size * k)) }
                 made = count
             }
         } else {

@@ -124,18 +124,24 @@ enum ScheduleRecord {
         w.f64(s.lastReview?.timeIntervalSinceReferenceDate ?? 0)
     }
 
-    /// The `lastReview` of the record at `at` (flag 16 set), in seconds since the reference date.
-    @inline(__always) static func lastReview(_ raw: UnsafeRawBufferPointer, at: Int) -> Double {
-        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt64.self)))
+    @inline(__always) static func f64(_ raw: UnsafeRawBufferPointer, _ at: Int) -> Double {
+        Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
     }
+
+    /// The `lastReview` of the record at `at` (flag 16 set), in seconds since the reference date.
+    @inline(__always) static func lastReview(_ raw: UnsafeRawBufferPointer, at: Int) -> Double { f64(raw, at + 40) }
 
     /// `CardStatus(schedule, now:)` of a join.bin record at `at` (flag 128: it has a schedule; else `new`),
     /// `now` in seconds since the reference date, without decoding the schedule.
     @inline(__always) static func status(_ raw: UnsafeRawBufferPointer, at: Int, now: Double) -> CardStatus {
-        let state = raw[at], flags = raw[at + 1]
-        if flags & 128 == 0 || state == 0 { return .new }
-        if flags & 8 != 0, Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 32, as: UInt64.self))) <= now { return .due }
-        return state == 2 ? .learned : .learning
+        let flags = raw[at + 1]
+        guard flags & 128 != 0 else { return .new }
+        return CardStatus(state: states[Int(raw[at])], due: flags & 8 != 0 ? f64(raw, at + 32) : nil, now: now)
+    }
+
+    /// The schedule of a join.bin record at `at`, nil where it has none (flag 128).
+    @inline(__always) static func optional(_ raw: UnsafeRawBufferPointer, at: Int) -> CardSchedule? {
+        raw[at + 1] & 128 != 0 ? read(raw, at: at) : nil
     }
 
     /// Whether the record at `at` has a known state.
@@ -145,7 +151,7 @@ enum ScheduleRecord {
     @inline(__always) static func read(_ raw: UnsafeRawBufferPointer, at: Int) -> CardSchedule {
         let flags = raw[at + 1]
         @inline(__always) func i32(_ o: Int) -> Int { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: Int32.self))) }
-        @inline(__always) func f64(_ o: Int) -> Double { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self))) }
+        @inline(__always) func f64(_ o: Int) -> Double { ScheduleRecord.f64(raw, at + o) }
         var s = CardSchedule()
         s.state = states[Int(raw[at])]
         s.step = flags & 1 != 0 ? i32(4) : nil

@@ -129,6 +129,12 @@ import PrepdeckCore
         for hours in [-11.0, -3, 0, 0.5, 4, 11, 12] {
             let now = Date(timeIntervalSinceReferenceDate: t0 + hours * 3600)
             let statuses = expected.map { CardStatus($0 ?? CardSchedule(), now: now) }
+            // The rule itself: new, else due once its due time has come (`isDue`, at that very time too), else
+            // learned in review, else learning.
+            #expect(statuses == expected.map { s -> CardStatus in
+                guard let s, s.state != .new else { return .new }
+                return s.isDue(at: now) ? .due : s.state == .review ? .learned : .learning
+            })
             #expect(laid.statuses(now: now) == statuses && kept.schedules.statuses(now: now) == base.map { CardStatus($0 ?? CardSchedule(), now: now) })
             #expect(CatalogSchedules(expected).statuses(now: now) == statuses)
             let after = expected.compactMap { $0?.lastReview }.filter { $0 > now }
